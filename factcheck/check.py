@@ -1,0 +1,116 @@
+"""One article in, one Report out: the whole flow, wired once and reused.
+
+    Article -> nlp (sentences, quantities, entity mentions, rule hits)
+            -> claims + verdicts (verify.py)
+            -> sentence scores -> promotion passages (promo.py)
+            -> Report (records.py)
+
+A ``Checker`` loads facts, rules, the model and the spaCy pipeline once; it is
+what a worker process of ``scan`` keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .claims import claim_status, extract_claims
+from .drift import sentence_drift
+from .facts import FactStore, load_facts
+from .pipeline import build_nlp, run
+from .promo import build_passages, score_sentences
+from .promo_model import PromoModel, load_model
+from .reader import DEFAULT_MAX_BYTES, article_from_bytes, read_article
+from .records import (CONTRADICTED, SUPPORTED, UNVERIFIABLE, Article, Claim, Report,
+                      Summary)
+from .rules import RuleSet, load_rules
+
+
+@dataclass(frozen=True)
+class Options:
+    facts: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    default_facts: bool = True
+    default_rules: bool = True
+    use_model: bool = True
+    model_dir: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+class Checker:
+    """Everything loaded once; ``check`` is then a pure function of the article."""
+
+    def __init__(self, options: Options | None = None, *, facts: FactStore | None = None,
+                 rules: RuleSet | None = None, model: PromoModel | None = None) -> None:
+        self.options = options or Options()
+        o = self.options
+        self.facts = facts if facts is not None else load_facts(o.facts, defaults=o.default_facts)
+        base = build_nlp()
+        self.rules = rules if rules is not None else load_rules(o.rules, defaults=o.default_rules,
+                                                               nlp=base)
+        if model is not None:
+            self.model = model
+        elif o.use_model:
+            self.model = load_model(Path(o.model_dir) if o.model_dir else None)
+        else:
+            self.model = None
+        self.nlp = build_nlp(self.facts, self.rules)
+
+    def check_path(self, path: str | Path, published: date | None = None) -> Report:
+        return self.check(read_article(path, published, self.options.max_bytes))
+
+    def check_bytes(self, raw: bytes, source: str, published: date | None = None) -> Report:
+        return self.check(article_from_bytes(raw, source, published))
+
+    def check_text(self, text: str, source: str = "<text>", published: date | None = None) -> Report:
+        return self.check(Article(text=text, source=source, published=published,
+                                  published_from="option" if published else None))
+
+    def check(self, article: Article) -> Report:
+        doc = run(self.nlp, article.text, article.published)
+        claims = extract_claims(doc, self.facts, article.published_from == "header")
+        sentences = [(s.start_char, _rstrip(doc.text, s.start_char, s.end_char)) for s in doc.sents]
+        sentences = [(s, e) for s, e in sentences if e > s]
+        hits = list(doc._.rule_hits or [])
+        probabilities = None
+        if self.model is not None:
+            probabilities = self.model.predict_words(
+                [[t.lower_ for t in doc.char_span(s, e, alignment_mode="expand")] for s, e in sentences])
+        drift = sentence_drift(doc, sentences)
+        scores = score_sentences(sentences, probabilities, drift, hits, doc._.paragraphs or [])
+        promotions = build_passages(article.text, scores, hits)
+        return _report(article, claims, promotions, hits, scores)
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _report(article: Article, claims: list[Claim], promotions, hits, scores) -> Report:
+    statuses = [claim_status(c) for c in claims]
+    advertorial = max((p.score for p in promotions), default=0.0)
+    if not promotions:
+        advertorial = round(max((s.smooth for s in scores), default=0.0), 3)
+    summary = Summary(claims=len(claims), supported=statuses.count(SUPPORTED),
+                      contradicted=statuses.count(CONTRADICTED),
+                      unverifiable=statuses.count(UNVERIFIABLE), promotions=len(promotions),
+                      advertorial_score=round(advertorial, 3),
+                      label="advertorial" if promotions else "clean")
+    warnings = ()
+    if article.published is None:
+        warnings = ("publication date unknown: relative dates were not resolved "
+                    "(pass --published YYYY-MM-DD)",)
+    return Report(source=article.source, published=article.published, summary=summary,
+                  claims=tuple(claims), promotions=tuple(promotions), rule_hits=tuple(hits),
+                  text=article.text, warnings=warnings)
+
+
+def check_files(paths: Iterable[str | Path], options: Options | None = None,
+                published: date | None = None) -> Iterator[Report]:
+    checker = Checker(options)
+    for p in paths:
+        yield checker.check_path(p, published)

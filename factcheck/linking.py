@@ -1,0 +1,100 @@
+"""Entity mentions: exact aliases with spaCy's PhraseMatcher, near variants with rapidfuzz.
+
+The longest match wins ("Xiaomi 14 Pro", not "Xiaomi 14"). Fuzzy matching
+only pairs names whose numbers and model words agree exactly: "Xiaomi Mi 14"
+may be "Xiaomi 14", but "Xiaomi 13" is never "Xiaomi 14" and "Xiaomi 14
+Ultra" is never "Xiaomi 14".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz import fuzz
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .records import Mention
+
+FUZZY_THRESHOLD = 85.0
+VARIANT_WORDS = {"pro", "ultra", "max", "plus", "mini", "lite", "se", "fe", "air", "series",
+                 "fold", "flip", "note", "neo", "edge", "turbo", "+"}
+SPAN_KEY = "factcheck_entities"
+
+
+def _key_tokens(words: list[str]) -> tuple[str, ...]:
+    """Tokens that must agree exactly: numbers and model-variant words."""
+    return tuple(sorted(w for w in words if any(ch.isdigit() for ch in w) or w in VARIANT_WORDS))
+
+
+class EntityLinker:
+    """spaCy component: writes ``doc._.mentions`` (Mention records) and a span group."""
+
+    def __init__(self, nlp: Language, name: str = "factcheck_entities") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.fuzzy_index: dict[str, list[tuple[str, list[str], str]]] = defaultdict(list)
+        self.max_len = 1
+
+    def setup(self, store) -> "EntityLinker":
+        tokenizer = self.nlp.tokenizer
+        for entity in sorted(store.entities.values(), key=lambda e: e.id):
+            docs = [tokenizer(name) for name in entity.names]
+            self.matcher.add(entity.id, docs)
+            if not entity.fuzzy:
+                continue
+            for d in docs:
+                words = [t.lower_ for t in d]
+                self.max_len = max(self.max_len, len(words) + 1)
+                # Indexed by first word: fuzzy candidates must start alike.
+                self.fuzzy_index[words[0]].append((entity.id, words, " ".join(words)))
+        return self
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[tuple[int, int, str, float]] = []
+        for match_id, start, end in self.matcher(doc):
+            found.append((start, end, self.nlp.vocab.strings[match_id], 100.0))
+        found.extend(self._fuzzy(doc))
+        # Longest first, then best score, then earliest: greedy non-overlapping.
+        found.sort(key=lambda m: (-(m[1] - m[0]), -m[3], m[0], m[2]))
+        taken = bytearray(len(doc) + 1)
+        chosen = []
+        for start, end, entity, score in found:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, entity, score))
+        chosen.sort()
+        doc.spans[SPAN_KEY] = [Span(doc, s, e, label=ent) for s, e, ent, _ in chosen]
+        doc._.mentions = [Mention(ent, doc[s:e].text, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]),
+                                  round(score, 1)) for s, e, ent, score in chosen]
+        return doc
+
+    def _fuzzy(self, doc: Doc):
+        if not self.fuzzy_index:
+            return
+        lowers = [t.lower_ for t in doc]
+        for i, token in enumerate(doc):
+            # Names start with a capital ("iPhone" counts: any capital inside).
+            if not any(ch.isupper() for ch in token.text) or lowers[i] not in self.fuzzy_index:
+                continue
+            for entity, words, joined in self.fuzzy_index[lowers[i]]:
+                keys = _key_tokens(words)
+                for n in {len(words) - 1, len(words), len(words) + 1}:
+                    if n < 2 or i + n > len(doc):
+                        continue
+                    window = lowers[i:i + n]
+                    if _key_tokens(window) != keys:
+                        continue
+                    if window == words:
+                        continue  # exact: the PhraseMatcher has it
+                    score = fuzz.ratio(" ".join(window), joined)
+                    if score >= FUZZY_THRESHOLD:
+                        yield i, i + n, entity, score
+
+
+@Language.factory("factcheck_entities")
+def make_entity_linker(nlp: Language, name: str) -> EntityLinker:
+    return EntityLinker(nlp, name)

@@ -1,0 +1,561 @@
+"""Promotion rules as data: load and validate YAML packs, match them, test their examples.
+
+A rule (schema in ../shared/contract.md plus ``unless``, ``scope``,
+``threshold`` and the ``meta`` kind) is data with an id, a category, patterns
+and inline examples, after Vale and Semgrep. Kinds:
+
+  phrase   whole-token phrases, case-insensitive (spaCy PhraseMatcher on LOWER)
+  regex    RE2 patterns, case-insensitive, within one sentence
+  fuzzy    rapidfuzz ratio >= ``threshold`` against token windows of the same length
+  pattern  spaCy Matcher token patterns
+  meta     fires when hits of at least ``min_categories`` distinct categories
+           fall in one ``scope`` (SpamAssassin's meta rules)
+
+A ``products:`` watch list names the products that may be promoted, with
+aliases and fuzzy spellings, so "Liver Formula" and "Liver Lifang" are one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from .errors import DataError, FactcheckError, Problems
+from .records import RuleHit
+from .resources import shipped_rules_dir, yaml_files
+from .safe_regex import compile_user_regex
+from .yamlsafe import Located, load_yaml
+
+CATEGORIES = ("product_mention", "commerce_channel", "price_offer", "call_to_action",
+              "testimonial", "health_claim", "endorsement", "sales_claim", "superlative",
+              "scarcity", "disclosure", "combination")
+KINDS = ("phrase", "regex", "fuzzy", "pattern", "meta")
+SCOPES = ("sentence", "paragraph")
+RULE_KEYS = {"id", "category", "kind", "patterns", "weight", "description", "examples", "unless",
+             "scope", "threshold", "min_categories", "categories", "message"}
+PRODUCT_KEYS = {"id", "name", "aliases", "threshold", "description", "domain"}
+TOP_KEYS = {"version", "rules", "products"}
+ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+DEFAULT_FUZZY = 90.0
+MAX_PATTERNS = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    category: str
+    kind: str
+    patterns: tuple
+    weight: float
+    description: str
+    location: str
+    unless: tuple[str, ...] = ()
+    scope: str = "sentence"
+    threshold: float = DEFAULT_FUZZY
+    min_categories: int = 3
+    categories: tuple[str, ...] = ()
+    match_examples: tuple[str, ...] = ()
+    no_match_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    threshold: float
+    location: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    products: list[Product]
+    files: list[str]
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+
+# --- loading and validation -----------------------------------------------------
+
+class _Collector:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[FactcheckError] = []
+
+    def add(self, message: str, line: int | None, hint: str | None = None) -> None:
+        self.problems.append(DataError(message, path=self.path, line=line, hint=hint))
+
+
+def _strings(value, allow_empty: bool = False) -> bool:
+    return isinstance(value, list) and (allow_empty or value) and \
+        all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _check_pattern_kind(rule_id: str, kind: str, patterns, c: _Collector, line: int,
+                        vocab_nlp: Language | None) -> None:
+    if kind == "meta":
+        if patterns:
+            c.add(f"rule {rule_id!r}: a meta rule takes no `patterns`", line)
+        return
+    if not isinstance(patterns, list) or not patterns:
+        c.add(f"rule {rule_id!r}: `patterns` must be a non-empty list", line)
+        return
+    if len(patterns) > MAX_PATTERNS:
+        c.add(f"rule {rule_id!r}: more than {MAX_PATTERNS} patterns", line)
+        return
+    if kind in ("phrase", "fuzzy"):
+        if not _strings(patterns):
+            c.add(f"rule {rule_id!r}: {kind} patterns must be non-empty strings", line)
+    elif kind == "regex":
+        for p in patterns:
+            try:
+                compile_user_regex(p)
+            except DataError as exc:
+                c.add(f"rule {rule_id!r}: {exc.message}", line, exc.hint)
+    elif kind == "pattern":
+        if not all(isinstance(p, list) and p and all(isinstance(t, dict) for t in p)
+                   for p in patterns):
+            c.add(f"rule {rule_id!r}: each token pattern must be a list of token mappings "
+                  "such as [{LOWER: flocked}, {LOWER: to}]", line)
+            return
+        if vocab_nlp is not None:
+            try:
+                Matcher(vocab_nlp.vocab, validate=True).add(rule_id, [[dict(t) for t in p]
+                                                                      for p in patterns])
+            except Exception as exc:  # spaCy raises MatchPatternError / ValueError
+                first = " ".join(str(exc).split())[:200]
+                c.add(f"rule {rule_id!r}: invalid token pattern: {first}", line)
+
+
+def _parse_rule(item: Located, c: _Collector, seen: dict[str, str],
+                nlp: Language | None) -> Rule | None:
+    for key in item:
+        if key not in RULE_KEYS:
+            c.add(f"unknown key {key!r} in rule", item.line_of(str(key)),
+                  hint="allowed: " + ", ".join(sorted(RULE_KEYS)))
+    rid = item.get("id")
+    if not isinstance(rid, str) or not ID_RE.match(rid):
+        c.add(f"rule id {rid!r} must be dotted lowercase words such as commerce.platform",
+              item.line_of("id"))
+        return None
+    here = f"{c.path}:{item.line}"
+    if rid in seen:
+        c.add(f"duplicate rule id {rid!r}, first defined at {seen[rid]}", item.line_of("id"))
+        return None
+    seen[rid] = here
+    category, kind = item.get("category"), item.get("kind")
+    ok = True
+    if category not in CATEGORIES:
+        c.add(f"rule {rid!r}: unknown category {category!r}", item.line_of("category"),
+              hint="one of " + ", ".join(CATEGORIES))
+        ok = False
+    if kind not in KINDS:
+        c.add(f"rule {rid!r}: unknown kind {kind!r}", item.line_of("kind"),
+              hint="one of " + ", ".join(KINDS))
+        return None
+    weight = item.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
+        c.add(f"rule {rid!r}: weight must be a number in (0, 10]", item.line_of("weight"))
+        ok = False
+    description = item.get("description")
+    if not isinstance(description, str) or not description.strip():
+        c.add(f"rule {rid!r}: missing the required `description`", item.line,
+              hint="one line saying what the rule catches")
+        ok = False
+    scope = item.get("scope", "sentence")
+    if scope not in SCOPES:
+        c.add(f"rule {rid!r}: scope must be sentence or paragraph", item.line_of("scope"))
+        ok = False
+    threshold = item.get("threshold", DEFAULT_FUZZY)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 50 <= threshold <= 100:
+        c.add(f"rule {rid!r}: threshold must be a number from 50 to 100", item.line_of("threshold"))
+        ok = False
+    unless = item.get("unless") or []
+    if not _strings(unless, allow_empty=True):
+        c.add(f"rule {rid!r}: `unless` must be a list of regexes", item.line_of("unless"))
+        ok = False
+    else:
+        for p in unless:
+            try:
+                compile_user_regex(p)
+            except DataError as exc:
+                c.add(f"rule {rid!r}: unless {exc.message}", item.line_of("unless"), exc.hint)
+                ok = False
+    patterns = item.get("patterns")
+    before = len(c.problems)
+    _check_pattern_kind(rid, kind, patterns, c, item.line_of("patterns"), nlp)
+    ok = ok and len(c.problems) == before
+    min_categories, categories = item.get("min_categories", 3), item.get("categories") or []
+    if kind == "meta":
+        if isinstance(min_categories, bool) or not isinstance(min_categories, int) or min_categories < 2:
+            c.add(f"rule {rid!r}: min_categories must be a whole number >= 2",
+                  item.line_of("min_categories"))
+            ok = False
+        if not _strings(categories, allow_empty=True) or any(x not in CATEGORIES for x in categories):
+            c.add(f"rule {rid!r}: categories must be a list of known categories",
+                  item.line_of("categories"))
+            ok = False
+    examples = item.get("examples") or {}
+    match, no_match = [], []
+    if not isinstance(examples, dict):
+        c.add(f"rule {rid!r}: examples must map `match` and `no_match` to lists", item.line_of("examples"))
+        ok = False
+    else:
+        for key in examples:
+            if key not in ("match", "no_match"):
+                c.add(f"rule {rid!r}: unknown examples key {key!r}", examples.line_of(str(key))
+                      if isinstance(examples, Located) else item.line_of("examples"),
+                      hint="use match and no_match")
+        match, no_match = examples.get("match") or [], examples.get("no_match") or []
+        if not _strings(match, allow_empty=True) or not _strings(no_match, allow_empty=True):
+            c.add(f"rule {rid!r}: examples must be lists of strings", item.line_of("examples"))
+            ok = False
+    if not ok:
+        return None
+    if kind == "pattern":
+        patterns = [[dict(t) for t in p] for p in patterns]
+    return Rule(rid, category, kind, tuple(patterns or ()) if kind != "pattern" else
+                tuple(tuple(p) for p in patterns), float(weight), description.strip(), here,
+                tuple(unless), scope, float(threshold), int(min_categories) if kind == "meta" else 3,
+                tuple(categories), tuple(match), tuple(no_match))
+
+
+def _parse_product(item, c: _Collector, seen: dict[str, str]) -> Product | None:
+    if not isinstance(item, Located):
+        c.add("each product must be a mapping with id and name", None)
+        return None
+    for key in item:
+        if key not in PRODUCT_KEYS:
+            c.add(f"unknown key {key!r} in product", item.line_of(str(key)),
+                  hint="allowed: " + ", ".join(sorted(PRODUCT_KEYS)))
+    pid, name = item.get("id"), item.get("name")
+    if not isinstance(pid, str) or not re.match(r"^[a-z0-9][a-z0-9._-]*$", pid):
+        c.add(f"product id {pid!r} must be lowercase letters, digits, '.', '_' or '-'", item.line_of("id"))
+        return None
+    if pid in seen:
+        c.add(f"duplicate product id {pid!r}, first defined at {seen[pid]}", item.line_of("id"))
+        return None
+    seen[pid] = f"{c.path}:{item.line}"
+    if not isinstance(name, str) or not name.strip():
+        c.add(f"product {pid!r} needs a `name`", item.line)
+        return None
+    aliases = item.get("aliases") or []
+    if not _strings(aliases, allow_empty=True):
+        c.add(f"product {pid!r}: aliases must be a list of names", item.line_of("aliases"))
+        return None
+    threshold = item.get("threshold", DEFAULT_FUZZY)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 50 <= threshold <= 100:
+        c.add(f"product {pid!r}: threshold must be a number from 50 to 100", item.line_of("threshold"))
+        return None
+    return Product(pid, name.strip(), tuple(a.strip() for a in aliases), float(threshold),
+                   f"{c.path}:{item.line}")
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def lint_rules(paths: Iterable[Path], nlp: Language | None = None) -> tuple[RuleSet, list[FactcheckError]]:
+    """Load every rule file, collecting all problems."""
+    if nlp is None:
+        from .pipeline import build_nlp
+
+        nlp = build_nlp()
+    rules: list[Rule] = []
+    products: list[Product] = []
+    files: list[str] = []
+    problems: list[FactcheckError] = []
+    seen_rules: dict[str, str] = {}
+    seen_products: dict[str, str] = {}
+    for p in paths:
+        p = Path(p)
+        if not p.exists():
+            problems.append(DataError("no such file or folder", path=str(p)))
+            continue
+        found = yaml_files(p)
+        if p.is_dir() and not found:
+            problems.append(DataError("folder holds no *.yaml rule files", path=str(p)))
+        for f in found:
+            display = _display(f)
+            files.append(display)
+            c = _Collector(display)
+            try:
+                doc = load_yaml(f)
+            except DataError as exc:
+                problems.append(exc)
+                continue
+            if not isinstance(doc, Located):
+                c.add("a rule file must be a mapping with `version` and `rules`", 1)
+                problems.extend(c.problems)
+                continue
+            for key in doc:
+                if key not in TOP_KEYS:
+                    c.add(f"unknown key {key!r} in rule file", doc.line_of(str(key)),
+                          hint="allowed: " + ", ".join(sorted(TOP_KEYS)))
+            if doc.get("version") != 1:
+                c.add(f"unsupported version {doc.get('version')!r}; this factcheck reads version 1",
+                      doc.line_of("version"))
+                problems.extend(c.problems)
+                continue
+            items = doc.get("rules") or []
+            if not isinstance(items, list):
+                c.add("`rules` must be a list", doc.line_of("rules"))
+                items = []
+            for item in items:
+                if not isinstance(item, Located):
+                    c.add("each rule must be a mapping", getattr(items, "line", None))
+                    continue
+                rule = _parse_rule(item, c, seen_rules, nlp)
+                if rule:
+                    rules.append(rule)
+            product_items = doc.get("products") or []
+            if not isinstance(product_items, list):
+                c.add("`products` must be a list", doc.line_of("products"))
+                product_items = []
+            for item in product_items:
+                product = _parse_product(item, c, seen_products)
+                if product:
+                    products.append(product)
+            problems.extend(c.problems)
+    return RuleSet(rules, products, files), problems
+
+
+def load_rules(paths: Iterable[Path] = (), *, defaults: bool = True,
+               nlp: Language | None = None) -> RuleSet:
+    all_paths = ([shipped_rules_dir()] if defaults else []) + [Path(p) for p in paths]
+    ruleset, problems = lint_rules(all_paths, nlp)
+    if problems:
+        raise Problems(problems)
+    return ruleset
+
+
+# --- matching -------------------------------------------------------------------
+
+class RuleMatcher:
+    """spaCy component: writes ``doc._.rule_hits`` (RuleHit records, by offset)."""
+
+    def __init__(self, nlp: Language, name: str = "factcheck_rules") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab)
+        self.regexes: list[tuple[Rule, list]] = []
+        self.fuzzy: list[tuple[Rule, dict[int, list[str]]]] = []
+        self.unless: dict[str, list] = {}
+        self.meta: list[Rule] = []
+        self.rules: dict[str, Rule] = {}
+        self.products: dict[str, Product] = {}
+        self.product_fuzzy: dict[int, list[tuple[str, str]]] = defaultdict(list)
+
+    def setup(self, ruleset: RuleSet) -> "RuleMatcher":
+        tok = self.nlp.tokenizer
+        for rule in ruleset.rules:
+            self.rules[rule.id] = rule
+            if rule.unless:
+                self.unless[rule.id] = [compile_user_regex(p) for p in rule.unless]
+            if rule.kind == "phrase":
+                self.phrases.add(rule.id, [tok(p) for p in rule.patterns])
+            elif rule.kind == "pattern":
+                self.tokens.add(rule.id, [list(p) for p in rule.patterns])
+            elif rule.kind == "regex":
+                self.regexes.append((rule, [compile_user_regex(p) for p in rule.patterns]))
+            elif rule.kind == "fuzzy":
+                by_len: dict[int, list[str]] = defaultdict(list)
+                for p in rule.patterns:
+                    by_len[len(tok(p))].append(p.lower())
+                self.fuzzy.append((rule, dict(by_len)))
+            elif rule.kind == "meta":
+                self.meta.append(rule)
+        for product in ruleset.products:
+            key = "product:" + product.id
+            self.products[key] = product
+            self.phrases.add(key, [tok(n) for n in product.names])
+            for n in product.names:
+                words = [t.lower_ for t in tok(n)]
+                self.product_fuzzy[len(words)].append((key, " ".join(words)))
+        return self
+
+    def __call__(self, doc: Doc) -> Doc:
+        hits: list[RuleHit] = []
+        sent_starts = [s.start_char for s in doc.sents]
+        paragraphs = doc._.paragraphs or [(0, len(doc.text))]
+        para_starts = [p[0] for p in paragraphs]
+
+        def add(rule_key: str, start: int, end: int, score: float | None = None) -> None:
+            if rule_key.startswith("product:"):
+                product = self.products[rule_key]
+                hits.append(RuleHit("product." + product.id, "product_mention", doc.text[start:end],
+                                    start, end, 1.5, product.name))
+                return
+            rule = self.rules[rule_key]
+            hits.append(RuleHit(rule.id, rule.category, doc.text[start:end], start, end, rule.weight))
+
+        for match_id, s, e in self.phrases(doc):
+            add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+        for match_id, s, e in (self.tokens(doc) if len(self.tokens) else ()):
+            add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+        text = doc.text
+        for rule, compiled in self.regexes:
+            for rx in compiled:
+                for m in rx.finditer(text):
+                    if m.end() > m.start() and _same_unit(sent_starts, m.start(), m.end() - 1):
+                        add(rule.id, m.start(), m.end())
+        if self.fuzzy or self.product_fuzzy:
+            self._fuzzy(doc, add)
+
+        kept = [h for h in self._dedupe(hits) if not self._excepted(h, doc, sent_starts, para_starts)]
+        kept.extend(self._meta(kept, doc, sent_starts, paragraphs))
+        kept.sort(key=lambda h: (h.start, h.end, h.rule))
+        doc._.rule_hits = kept
+        return doc
+
+    def _fuzzy(self, doc: Doc, add) -> None:
+        lowers = [t.lower_ for t in doc]
+        windows: dict[int, list[str]] = {}
+
+        def windows_of(n: int) -> list[str]:
+            if n not in windows:
+                windows[n] = [" ".join(lowers[i:i + n]) for i in range(len(lowers) - n + 1)]
+            return windows[n]
+
+        for rule, by_len in self.fuzzy:
+            for n, patterns in by_len.items():
+                ws = windows_of(n)
+                for p in patterns:
+                    for _, _score, i in process.extract(p, ws, scorer=fuzz.ratio,
+                                                        score_cutoff=rule.threshold, limit=None):
+                        add(rule.id, doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
+        for n, names in self.product_fuzzy.items():
+            ws = windows_of(n)
+            for key, name in names:
+                threshold = self.products[key].threshold
+                for _, _score, i in process.extract(name, ws, scorer=fuzz.ratio,
+                                                   score_cutoff=threshold, limit=None):
+                    if ws[i] != name and doc[i].text[:1].isupper():
+                        add(key, doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
+
+    @staticmethod
+    def _dedupe(hits: list[RuleHit]) -> list[RuleHit]:
+        """One hit per rule and span; for one rule, overlapping hits keep the longest."""
+        best: dict[str, list[RuleHit]] = defaultdict(list)
+        for h in sorted(hits, key=lambda h: (h.rule, -(h.end - h.start), h.start)):
+            if any(h.start < o.end and o.start < h.end for o in best[h.rule]):
+                continue
+            best[h.rule].append(h)
+        return [h for rule in sorted(best) for h in best[rule]]
+
+    def _excepted(self, hit: RuleHit, doc: Doc, sent_starts, para_starts) -> bool:
+        patterns = self.unless.get(hit.rule)
+        if not patterns:
+            return False
+        rule = self.rules[hit.rule]
+        starts = para_starts if rule.scope == "paragraph" else sent_starts
+        lo, hi = _unit_bounds(starts, hit.start, len(doc.text))
+        window = doc.text[lo:hi]
+        return any(rx.search(window) for rx in patterns)
+
+    def _meta(self, hits: list[RuleHit], doc: Doc, sent_starts, paragraphs) -> list[RuleHit]:
+        out: list[RuleHit] = []
+        para_starts = [p[0] for p in paragraphs]
+        for rule in self.meta:
+            starts = para_starts if rule.scope == "paragraph" else sent_starts
+            groups: dict[int, list[RuleHit]] = defaultdict(list)
+            for h in hits:
+                if rule.categories and h.category not in rule.categories:
+                    continue
+                groups[bisect.bisect_right(starts, h.start) - 1].append(h)
+            for _, group in sorted(groups.items()):
+                if len({h.category for h in group}) >= rule.min_categories:
+                    start = min(h.start for h in group)
+                    end = max(h.end for h in group)
+                    out.append(RuleHit(rule.id, rule.category, doc.text[start:end], start, end,
+                                       rule.weight))
+        return out
+
+
+def _unit_bounds(starts: list[int], pos: int, length: int) -> tuple[int, int]:
+    i = bisect.bisect_right(starts, pos) - 1
+    lo = starts[i] if i >= 0 else 0
+    hi = starts[i + 1] if i + 1 < len(starts) else length
+    return lo, hi
+
+
+def _same_unit(starts: list[int], a: int, b: int) -> bool:
+    return bisect.bisect_right(starts, a) == bisect.bisect_right(starts, b)
+
+
+@Language.factory("factcheck_rules")
+def make_rule_matcher(nlp: Language, name: str) -> RuleMatcher:
+    return RuleMatcher(nlp, name)
+
+
+# --- rule tests -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ExampleFailure:
+    rule: str
+    location: str
+    expected: str  # "match" or "no_match"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTestResult:
+    rules: int
+    match_cases: int
+    no_match_cases: int
+    failures: tuple[ExampleFailure, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def test_rules(ruleset: RuleSet, nlp: Language | None = None) -> RuleTestResult:
+    """Run every rule's inline examples through the whole rule set."""
+    from .pipeline import build_nlp, run
+
+    nlp = nlp or build_nlp(rules=ruleset)
+    if "factcheck_rules" not in nlp.pipe_names:
+        nlp.add_pipe("factcheck_rules").setup(ruleset)
+    failures: list[ExampleFailure] = []
+    n_match = n_no = 0
+    cache: dict[str, set[str]] = {}
+
+    def fired(text: str) -> set[str]:
+        if text not in cache:
+            doc = run(nlp, text)
+            cache[text] = {h.rule for h in doc._.rule_hits}
+        return cache[text]
+
+    for rule in ruleset.rules:
+        for text in rule.match_examples:
+            n_match += 1
+            if rule.id not in fired(text):
+                failures.append(ExampleFailure(rule.id, rule.location, "match", text))
+        for text in rule.no_match_examples:
+            n_no += 1
+            if rule.id in fired(text):
+                failures.append(ExampleFailure(rule.id, rule.location, "no_match", text))
+    return RuleTestResult(len(ruleset.rules), n_match, n_no, tuple(failures))
+
+
+test_rules.__test__ = False  # not a pytest test despite the name

@@ -1,0 +1,57 @@
+"""User regexes run on RE2: linear time, so `(a+)+$` cannot hang a scan.
+
+Patterns RE2 cannot compile (backreferences, lookaround) are rejected with a
+message saying why; they are never handed to Python's backtracking engine.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+
+from .errors import DataError
+
+try:
+    import re2 as _re2
+except ImportError:  # pragma: no cover - google-re2 is a hard dependency
+    _re2 = None
+
+
+@contextmanager
+def _quiet_stderr():
+    """RE2 logs parse errors straight to fd 2; keep them off the user's terminal."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr.flush()
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def compile_user_regex(pattern: str, *, ignore_case: bool = True):
+    """Compile with RE2 or raise DataError with the reason (no location: callers add it)."""
+    if not isinstance(pattern, str) or not pattern:
+        raise DataError("a regex pattern must be a non-empty string")
+    if len(pattern) > 2000:
+        raise DataError("regex pattern longer than 2,000 characters")
+    if _re2 is None:  # pragma: no cover
+        raise DataError("google-re2 is not installed", hint="pip install google-re2")
+    options = _re2.Options()
+    options.case_sensitive = not ignore_case
+    options.max_mem = 8 << 20
+    try:
+        with _quiet_stderr():
+            return _re2.compile(pattern, options)
+    except Exception as exc:  # re2 raises its own error type
+        reason = str(exc).strip("b'\"")
+        hint = "RE2 syntax: no backreferences (\\1) and no lookaround ((?=...), (?<=...))"
+        raise DataError(f"regex {pattern!r} is not supported: {reason}", hint=hint) from None

@@ -1,0 +1,303 @@
+"""Batch scanning: many files, one JSON record each, in sorted order, nothing lost.
+
+* Discovery walks folders without following symlinked folders (no loops) and
+  skips hidden entries; results are in sorted path order whatever --workers is.
+* The Checker is built once in the parent (so bad rules or facts fail before
+  any work) and inherited by forked workers; records come back in input order
+  through ``imap``, so output bytes do not depend on the worker count.
+* Output is written a whole line at a time and flushed; --resume re-reads it,
+  drops a torn last line, and skips files whose (path, sha256) are already there.
+* A file that cannot be read becomes ``{"source": ..., "error": ...}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import hashlib
+import io
+import json
+import multiprocessing as mp
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from .errors import FactcheckError, InputError
+from .reader import article_from_bytes, read_bytes
+from .render import to_jsonl_line
+
+DEFAULT_GLOBS = ("*.txt", "*.md", "*.html")
+CSV_FIELDS = ("source", "label", "advertorial_score", "claims", "supported", "contradicted",
+              "unverifiable", "promotions", "products", "error")
+
+_CHECKER = None
+_PUBLISHED: date | None = None
+
+
+def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple[list[str], list[dict]]:
+    """Sorted files under ``roots`` matching ``globs``; plus error records for bad roots."""
+    patterns = tuple(globs or DEFAULT_GLOBS)
+    found: set[str] = set()
+    errors: list[dict] = []
+    for root in roots:
+        root = Path(root)
+        if root.is_file():
+            found.add(str(root))
+            continue
+        if not root.is_dir():
+            errors.append({"source": str(root), "error": "no such folder"})
+            continue
+
+        def onerror(exc: OSError) -> None:
+            errors.append({"source": exc.filename or str(root),
+                           "error": f"cannot list folder: {exc.strerror or exc}"})
+
+        for folder, subdirs, files in os.walk(root, followlinks=False, onerror=onerror):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            for name in files:
+                if name.startswith("."):
+                    continue
+                if any(fnmatch.fnmatch(name, p) for p in patterns):
+                    found.add(os.path.join(folder, name))
+    return sorted(found), errors
+
+
+def _init_worker(options, published) -> None:
+    global _CHECKER, _PUBLISHED
+    if _CHECKER is None:  # spawn start method: build it here
+        from .check import Checker
+
+        _CHECKER = Checker(options)
+    _PUBLISHED = published
+
+
+def check_one(path: str) -> dict:
+    """One file to one record (a report, or an error record). Never raises for bad input."""
+    try:
+        raw = read_bytes(path, _CHECKER.options.max_bytes)
+    except InputError as exc:
+        return {"source": path, "error": exc.message}
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        report = _CHECKER.check(article_from_bytes(raw, path, _PUBLISHED))
+    except FactcheckError as exc:
+        return {"source": path, "sha256": digest, "error": exc.message}
+    except RecursionError:
+        return {"source": path, "sha256": digest, "error": "text too deeply nested to analyse"}
+    record = report.as_dict()
+    record["sha256"] = digest
+    return record
+
+
+def iter_records(paths: Sequence[str], checker, *, workers: int = 1,
+                 published: date | None = None) -> Iterator[dict]:
+    """Records in the order of ``paths``, computed by ``workers`` processes."""
+    global _CHECKER, _PUBLISHED
+    _CHECKER, _PUBLISHED = checker, published
+    if workers <= 1 or len(paths) <= 1:
+        for p in paths:
+            yield check_one(p)
+        return
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(16, len(paths) // (workers * 8) or 1))
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(checker.options, published)) as pool:
+        yield from pool.imap(check_one, paths, chunksize=chunk)
+
+
+def scan(paths: Iterable[str | Path], options=None, *, workers: int = 1, globs=None,
+         published: date | None = None) -> Iterator[dict]:
+    """Library entry point: records for every article under ``paths`` (files or folders)."""
+    from .check import Checker, Options
+
+    files, errors = discover([Path(p) for p in paths], globs)
+    yield from errors
+    yield from iter_records(files, Checker(options or Options()), workers=workers, published=published)
+
+
+@dataclass
+class ScanSummary:
+    read: int = 0
+    errors: int = 0
+    advertorials: int = 0
+    contradicted: int = 0
+    skipped: int = 0
+    products: Counter = field(default_factory=Counter)
+    error_sources: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> bool:
+        return self.advertorials > 0 or self.contradicted > 0
+
+    def add(self, record: dict) -> None:
+        if "error" in record:
+            self.errors += 1
+            self.error_sources.append(record["source"])
+            return
+        self.read += 1
+        s = record["summary"]
+        self.advertorials += s["label"] == "advertorial"
+        self.contradicted += s["contradicted"]
+        for p in record.get("promotions", []):
+            if p.get("product"):
+                self.products[p["product"]] += 1
+
+
+def _done_records(output: Path) -> tuple[list[dict], int]:
+    """Complete records already in ``output`` and the byte length they take."""
+    if not output.exists():
+        return [], 0
+    data = output.read_bytes()
+    records, good = [], 0
+    for line in data.splitlines(keepends=True):
+        if not line.endswith(b"\n"):
+            break  # torn last line of an interrupted run
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            break
+        good += len(line)
+    return records, good
+
+
+def _csv_row(record: dict) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, CSV_FIELDS, lineterminator="\n")
+    if "error" in record:
+        writer.writerow({"source": record["source"], "error": record["error"]})
+    else:
+        s = record["summary"]
+        products = sorted({p.get("product") for p in record.get("promotions", []) if p.get("product")})
+        writer.writerow({"source": record["source"], "label": s["label"],
+                         "advertorial_score": s["advertorial_score"], "claims": s["claims"],
+                         "supported": s["supported"], "contradicted": s["contradicted"],
+                         "unverifiable": s["unverifiable"], "promotions": s["promotions"],
+                         "products": ";".join(products), "error": ""})
+    return buf.getvalue()
+
+
+def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: str = "jsonl",
+             globs=None, workers: int | None = None, resume: bool = False,
+             published: date | None = None, progress: bool | None = None) -> ScanSummary:
+    """The `factcheck scan` command: discovery, resume, workers, output, summary."""
+    from .check import Checker
+
+    checker = Checker(options)  # bad rules/facts/model stop here, before any file
+    files, discover_errors = discover(dirs, globs)
+    workers = workers or os.cpu_count() or 1
+    summary = ScanSummary()
+    done: dict[str, str] = {}
+    out_fh = None
+    if fmt == "html":
+        if output is None:
+            raise FactcheckError("--format html for scan needs --output DIR")
+        from .render.html import write_scan_html
+
+        records = list(iter_records(files, checker, workers=workers, published=published))
+        for r in discover_errors + records:
+            summary.add(r)
+        write_scan_html(discover_errors + records, output, checker)
+        _print_summary(summary)
+        return summary
+    if resume and output is not None:
+        previous, good = _done_records(output)
+        with open(output, "r+b") as fh:
+            fh.truncate(good)
+        for r in previous:
+            # Error records count as done too: the file was recorded, not lost.
+            done[r["source"]] = r.get("sha256", "")
+            summary.add(r)
+    todo = [f for f in files if f not in done or (done[f] and _sha256_of(f) != done[f])]
+    discover_errors = [r for r in discover_errors if r["source"] not in done]
+    summary.skipped = len(files) - len(todo)
+    if output is not None:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            out_fh = open(output, "a" if resume else "w", encoding="utf-8")
+        except OSError as exc:
+            raise FactcheckError(f"cannot write: {exc.strerror or exc}", path=str(output)) from None
+    sink = out_fh or sys.stdout
+    collected: list[dict] = []
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _progress(len(todo)) if show else None
+    try:
+        if fmt == "csv" and not (resume and done):
+            sink.write(",".join(CSV_FIELDS) + "\n")
+        for record in discover_errors:
+            summary.add(record)
+            _emit(sink, record, fmt, collected)
+        for record in iter_records(todo, checker, workers=workers, published=published):
+            summary.add(record)
+            _emit(sink, record, fmt, collected)
+            if bar:
+                bar[0].advance(bar[1])
+        if fmt == "json":
+            sink.write(json.dumps(collected, ensure_ascii=False, indent=2) + "\n")
+    except KeyboardInterrupt:
+        sink.flush()
+        print("factcheck: scan interrupted; complete records are kept; rerun with --resume",
+              file=sys.stderr)
+        raise
+    finally:
+        if bar:
+            bar[0].stop()
+        sink.flush()
+        if out_fh:
+            out_fh.close()
+    _print_summary(summary)
+    return summary
+
+
+def _emit(sink, record: dict, fmt: str, collected: list[dict]) -> None:
+    if fmt == "json":
+        collected.append(record)
+    elif fmt == "csv":
+        sink.write(_csv_row(record))
+        sink.flush()
+    else:
+        sink.write(to_jsonl_line(record))  # one write per record: no torn lines between records
+        sink.flush()
+
+
+def _sha256_of(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _progress(total: int):
+    from rich.progress import Progress
+
+    progress = Progress(transient=True, console=_stderr_console())
+    task = progress.add_task("scanning", total=total)
+    progress.start()
+    return progress, task
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _print_summary(summary: ScanSummary) -> None:
+    from rich.table import Table
+
+    table = Table(title="scan summary", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("articles read", str(summary.read))
+    if summary.skipped:
+        table.add_row("skipped (already in output)", str(summary.skipped))
+    table.add_row("advertorials", str(summary.advertorials))
+    table.add_row("contradicted claims", str(summary.contradicted))
+    table.add_row("errors", str(summary.errors))
+    for product, n in sorted(summary.products.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+        table.add_row(f"product: {product}", str(n))
+    _stderr_console().print(table)

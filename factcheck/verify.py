@@ -1,0 +1,218 @@
+"""Verdicts: compare each claimed quantity with the facts of the entities it is about.
+
+Pure functions over records; no I/O. The policy, in order:
+  * the claim names an entity (or the previous sentence did: "These two
+    flagship models ..."), the entity has a fact whose attribute fits the
+    quantity's kind and is cued in the sentence (money defaults to price);
+  * several quantities of one kind and as many entities pair up in order;
+  * a claim matching any fact of the attribute (a phone has several prices)
+    is supported; matching none is contradicted; no usable fact, another
+    currency, or a number without its unit is unverifiable, never contradicted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .attributes import DEFAULT_FOR_KIND, Attribute
+from .facts import Fact, FactStore
+from .records import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Mention, Quantity, Verdict
+
+APPROXIMATE_TOLERANCE = 0.10  # "about 4,000 yuan" fits 3,999
+_PRECISION_LEN = {"year": 4, "month": 7, "day": 10}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    entity: str
+    attribute: str
+
+
+def claimed_text(q: Quantity) -> str:
+    if q.kind == "date":
+        return str(q.value)
+    value = q.value
+    if q.kind == "percent":
+        return f"{value}{'%' if q.unit == '%' else ' ' + str(q.unit)}"
+    if q.kind == "multiple":
+        return f"{value}x"
+    return f"{value} {q.unit}" if q.unit else str(value)
+
+
+def _cued(attribute: Attribute, sentence_lower: str) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", sentence_lower) for cue in attribute.cues)
+
+
+def _date_precision(value: str) -> str:
+    return {4: "year", 7: "month", 10: "day"}.get(len(value), "day")
+
+
+def compare_date(claimed: Quantity, fact: Fact) -> tuple[bool | None, str]:
+    """(matches, explanation); None when the two cannot be compared."""
+    value = str(claimed.value)
+    expected = str(fact.value)
+    if "/" in value:  # a span of years: fits when the fact's year lies inside
+        lo, hi = value.split("/")
+        inside = lo <= expected[:4] <= hi
+        return inside, f"the record's year {expected[:4]} is {'inside' if inside else 'outside'} {value}"
+    if value.startswith("--"):  # no year known: compare month (and day)
+        return expected[4:4 + len(value) - 1] == value[1:], "compared without a year"
+    n = min(len(value), len(expected))
+    match = value[:n] == expected[:n]
+    level = {4: "year", 7: "month", 10: "day"}.get(n, "day")
+    return match, f"compared to the {level}"
+
+
+def compare_number(claimed: Quantity, fact: Fact) -> tuple[bool | None, str]:
+    if fact.kind == "money" and claimed.unit != fact.unit:
+        return None, f"the claim is in {claimed.unit}, the record in {fact.unit}"
+    if fact.kind == "percent" and (claimed.unit or "%") != (fact.unit or "%"):
+        return None, "percentage points and percentages are not comparable"
+    if fact.kind == "duration" and claimed.unit != fact.unit:
+        return None, f"the claim is in {claimed.unit}s, the record in {fact.unit}s"
+    c, e = float(claimed.value), float(fact.value)
+    tol = fact.tolerance * abs(e) if fact.tolerance_relative else fact.tolerance
+    note = ""
+    if claimed.approximate:
+        tol = max(tol, APPROXIMATE_TOLERANCE * abs(e))
+        note = " (approximate claim)"
+    return abs(c - e) <= tol + 1e-9, f"difference {abs(c - e):g}, tolerance {tol:g}{note}"
+
+
+def compare(claimed: Quantity, fact: Fact) -> tuple[bool | None, str]:
+    if fact.kind == "date":
+        return compare_date(claimed, fact)
+    return compare_number(claimed, fact)
+
+
+def _unitless_hint(q: Quantity, facts: list[Fact]) -> str | None:
+    """'reached 600' where the record is 6x: the figure lacks its unit."""
+    for f in facts:
+        if f.kind == "multiple" and abs(float(q.value) - float(f.value) * 100) < 1e-9:
+            return f"{q.value} has no unit; read as a percentage it equals the record's {f.value}x"
+        if f.kind in ("multiple", "percent") and float(q.value) == float(f.value):
+            return f"{q.value} has no unit; the record says {f.display()}"
+    return None
+
+
+def attributes_for(q: Quantity, entity: str, store: FactStore, sentence_lower: str) -> list[str]:
+    """Attributes of ``entity`` that this quantity may be a claim about."""
+    have = store.attributes_of(entity)
+    kinds = {q.kind}
+    cued = [a for a in sorted(have) if store.attributes[a].kind in kinds
+            and _cued(store.attributes[a], sentence_lower)]
+    if cued:
+        return cued
+    default = DEFAULT_FOR_KIND.get(q.kind)
+    if default in have:
+        # Only when no other attribute of that kind is cued in the sentence.
+        other = [a for a, attr in store.attributes.items() if attr.kind == q.kind and a != default
+                 and _cued(attr, sentence_lower)]
+        if not other:
+            return [default]
+    return []
+
+
+def _verdict_for(q: Quantity, target: Target, store: FactStore) -> Verdict:
+    facts = store.facts_for(target.entity, target.attribute)
+    outcomes = [(f, *compare(q, f)) for f in facts]
+    for f, ok, why in outcomes:
+        if ok:
+            return _make(SUPPORTED, q, target, f, f"Matches the record ({why}).")
+    comparable = [(f, why) for f, ok, why in outcomes if ok is False]
+    if comparable:
+        f, why = comparable[0]
+        others = "" if len(facts) == 1 else f" nor any of {len(facts)} recorded values"
+        when = " (resolved against the publication date)" if q.relative else ""
+        return _make(CONTRADICTED, q, target, f,
+                     f"Claimed {claimed_text(q)}{when} does not match the record "
+                     f"{f.display()}{others}; {why}.")
+    f, _, why = outcomes[0]
+    return _make(UNVERIFIABLE, q, target, f, f"Not comparable: {why}.")
+
+
+def _make(status: str, q: Quantity, target: Target, fact: Fact, explanation: str) -> Verdict:
+    name = target.entity
+    return Verdict(status=status, entity=name, attribute=target.attribute,
+                   claimed=claimed_text(q), expected=fact.display(), quantity_start=q.start,
+                   fact_file=fact.location, source=fact.source,
+                   explanation=explanation, qualifier=fact.qualifier)
+
+
+def _unverifiable(q: Quantity, why: str, entity: str | None = None,
+                  attribute: str | None = None) -> Verdict:
+    return Verdict(status=UNVERIFIABLE, entity=entity, attribute=attribute,
+                   claimed=claimed_text(q), expected=None, quantity_start=q.start,
+                   explanation=why)
+
+
+def verify_sentence(text: str, quantities: list[Quantity], mentions: list[Mention],
+                    store: FactStore, offset: int = 0) -> list[Verdict]:
+    """Verdicts for the quantities of one sentence (``text`` starts at ``offset``)."""
+    lower = text.lower()
+    verdicts: list[Verdict] = []
+    entity_order: list[str] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.entity not in entity_order:
+            entity_order.append(m.entity)
+
+    by_kind: dict[str, list[Quantity]] = {}
+    for q in quantities:
+        by_kind.setdefault(q.kind, []).append(q)
+
+    for kind, qs in by_kind.items():
+        # Which entities have an attribute for this kind of quantity here?
+        plans = {e: attributes_for(qs[0], e, store, lower) for e in entity_order}
+        able = [e for e in entity_order if plans[e]]
+        paired = len(qs) > 1 and len(qs) == len(able)
+        for i, q in enumerate(qs):
+            if not entity_order:
+                verdicts.append(_unverifiable(q, "No entity of the facts files is named here."))
+                continue
+            if not able:
+                verdicts.append(_no_attribute(q, entity_order, store, lower))
+                continue
+            if paired:
+                candidates = [able[i]]
+            else:
+                candidates = _by_distance(q, able, mentions)
+            verdicts.append(_best(q, candidates, plans, store))
+    return verdicts
+
+
+def _no_attribute(q: Quantity, entities: list[str], store: FactStore, lower: str) -> Verdict:
+    if q.kind == "count" and q.unit is None:
+        for e in entities:
+            facts = [f for f in store.entities[e].facts
+                     if f.kind in ("multiple", "percent") and _cued(store.attributes[f.attribute], lower)]
+            hint = _unitless_hint(q, facts)
+            if hint:
+                f = facts[0]
+                return Verdict(UNVERIFIABLE, e, f.attribute, claimed_text(q), f.display(), q.start,
+                               f.location, f.source, hint.capitalize() + ".", f.qualifier)
+    names = ", ".join(store.entities[e].name for e in entities)
+    return _unverifiable(q, f"No recorded fact of kind {q.kind} fits this sentence for {names}.",
+                         entity=entities[0])
+
+
+def _by_distance(q: Quantity, entities: list[str], mentions: list[Mention]) -> list[str]:
+    """Entities ordered by how close their nearest mention is (preceding ones first on ties)."""
+    def distance(e: str) -> tuple[int, int]:
+        best = min((abs(m.start - q.start) if m.start < q.start else abs(m.start - q.end) + 1, m.start)
+                   for m in mentions if m.entity == e) if any(m.entity == e for m in mentions) else (10**9, 0)
+        return best
+    return sorted(entities, key=distance)
+
+
+def _best(q: Quantity, candidates: list[str], plans: dict[str, list[str]],
+          store: FactStore) -> Verdict:
+    """Supported by any candidate wins; else the nearest candidate's verdict."""
+    results = [_verdict_for(q, Target(e, a), store) for e in candidates for a in plans[e]]
+    for v in results:
+        if v.status == SUPPORTED:
+            return v
+    for v in results:
+        if v.status == CONTRADICTED:
+            return v
+    return results[0]
