@@ -115,7 +115,18 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=None, help="articles per set (default: all)")
     ap.add_argument("--modes", default="rules,model,combined")
     ap.add_argument("--json", action="store_true", help="print the table as JSON too")
+    ap.add_argument("--weights", default=None, help="JSON object overriding factcheck.promo.WEIGHTS (tuning)")
+    ap.add_argument("--threshold", type=float, default=None, help="override factcheck.promo.THRESHOLD")
+    ap.add_argument("--peak", type=float, default=None, help="override factcheck.promo.PEAK")
     args = ap.parse_args()
+    import factcheck.promo as promo
+
+    if args.weights:
+        promo.WEIGHTS.update(json.loads(args.weights))
+    if args.threshold is not None:
+        promo.THRESHOLD = args.threshold
+    if args.peak is not None:
+        promo.PEAK = args.peak
     if not SHARED.is_dir():
         print(f"skipped: {SHARED} not found (development data is not part of a checkout)")
         return 0

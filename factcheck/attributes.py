@@ -27,7 +27,7 @@ BUILTIN: dict[str, Attribute] = {a.id: a for a in (
         "unveil", "unveiled", "introduced", "premiered", "rolled out", "released",
         "release", "hit the market")),
     Attribute("release_date", "date", (
-        "on sale", "went on sale", "go on sale", "goes on sale", "release", "released",
+        "on sale", "went on sale", "go on sale", "goes on sale", "sale", "release", "released",
         "available", "availability", "shipping", "shipped", "first sale", "hit shelves",
         "hit stores", "in stores", "deliveries", "delivered")),
     Attribute("announce_date", "date", (
@@ -49,7 +49,7 @@ BUILTIN: dict[str, Attribute] = {a.id: a for a in (
         "gain", "gained", "surged")),
     Attribute("founded", "date", (
         "founded", "established", "set up", "incorporated", "created", "formed",
-        "founding", "since")),
+        "founding")),
     Attribute("population", "count", (
         "population", "inhabitants", "residents", "people live", "citizens")),
 )}

@@ -20,7 +20,7 @@ from .claims import claim_status, extract_claims
 from .drift import sentence_drift
 from .facts import FactStore, load_facts
 from .pipeline import build_nlp, run
-from .promo import build_passages, score_sentences
+from .promo import build_passages, score_sentences, sentence_features
 from .promo_model import PromoModel, load_model
 from .reader import DEFAULT_MAX_BYTES, article_from_bytes, read_article
 from .records import (CONTRADICTED, SUPPORTED, UNVERIFIABLE, Article, Claim, Report,
@@ -68,26 +68,30 @@ class Checker:
         return self.check(Article(text=text, source=source, published=published,
                                   published_from="option" if published else None))
 
-    def check(self, article: Article) -> Report:
-        doc = run(self.nlp, article.text, article.published)
-        claims = extract_claims(doc, self.facts, article.published_from == "header")
-        sentences = [(s.start_char, _rstrip(doc.text, s.start_char, s.end_char)) for s in doc.sents]
-        sentences = [(s, e) for s, e in sentences if e > s]
+    def _signals(self, doc):
+        table = doc._.sentences
+        sentences = [(s, e) for _, _, s, e in table]
         hits = list(doc._.rule_hits or [])
         probabilities = None
         if self.model is not None:
-            probabilities = self.model.predict_words(
-                [[t.lower_ for t in doc.char_span(s, e, alignment_mode="expand")] for s, e in sentences])
-        drift = sentence_drift(doc, sentences)
+            lowers = [t.lower_ for t in doc]
+            probabilities = self.model.predict_words([lowers[a:b] for a, b, _, _ in table])
+        return sentences, hits, probabilities, sentence_drift(doc, sentences)
+
+    def sentence_features(self, text: str, published: date | None = None):
+        """Per-sentence promotion features and spans (for tuning: bench/fit_combiner.py)."""
+        doc = run(self.nlp, text, published)
+        sentences, hits, probabilities, drift = self._signals(doc)
+        feats, _ = sentence_features(sentences, probabilities, drift, hits, doc._.paragraphs or [])
+        return feats, sentences
+
+    def check(self, article: Article) -> Report:
+        doc = run(self.nlp, article.text, article.published)
+        claims = extract_claims(doc, self.facts, article.published_from == "header")
+        sentences, hits, probabilities, drift = self._signals(doc)
         scores = score_sentences(sentences, probabilities, drift, hits, doc._.paragraphs or [])
         promotions = build_passages(article.text, scores, hits)
         return _report(article, claims, promotions, hits, scores)
-
-
-def _rstrip(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end
 
 
 def _report(article: Article, claims: list[Claim], promotions, hits, scores) -> Report:

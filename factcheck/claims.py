@@ -13,6 +13,7 @@ import re
 
 from spacy.tokens import Doc
 
+from .pipeline import doc_text
 from .facts import FactStore
 from .reader import HEADER_LINES, _HEADER_CUE
 from .records import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Claim, Mention, Quantity
@@ -23,6 +24,11 @@ _HEDGE = re.compile(r"\b(may|might|could|perhaps|seems?|reportedly|rumou?red|all
 _COMPARE = re.compile(r"\b(more|less|fewer|higher|lower|than|record|first|largest|biggest|"
                       r"surpass\w*|exceed\w*|times|most|best|top)\b", re.I)
 _ALL_CUES: dict[int, re.Pattern[str]] = {}
+# A sentence that names no entity may still be about the previous sentence's
+# entities when it refers back to them.
+_REFERS_BACK = re.compile(r"\b(these|those|both|they|their|them|it|its|the (two|three|new|latest|"
+                          r"phones?|models?|devices?|handsets?|company|firm|cars?|vehicles?|study|"
+                          r"product|series|flagships?|pair))\b", re.I)
 
 
 def checkworthiness(sentence: str, quantities: list[Quantity], mentions: list[Mention],
@@ -66,15 +72,12 @@ def _header_end(text: str, published_from_header: bool) -> int:
 def extract_claims(doc: Doc, store: FactStore | None, published_from_header: bool = False) -> list[Claim]:
     quantities: list[Quantity] = doc._.quantities or []
     mentions: list[Mention] = doc._.mentions or []
-    header_end = _header_end(doc.text, published_from_header)
+    header_end = _header_end(doc_text(doc), published_from_header)
     claims: list[Claim] = []
     qi = mi = 0
     previous_mentions: list[Mention] = []
     cue_rx = _cue_pattern(store) if store is not None else None
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
-        while end > start and doc.text[end - 1].isspace():
-            end -= 1
+    for _, _, start, end in doc._.sentences:
         while qi < len(quantities) and quantities[qi].start < start:
             qi += 1
         sq = []
@@ -92,14 +95,14 @@ def extract_claims(doc: Doc, store: FactStore | None, published_from_header: boo
         if not sq or end <= header_end:
             previous_mentions = sm
             continue
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         used = sm
-        if not sm and previous_mentions:
+        if not sm and previous_mentions and _REFERS_BACK.search(text):
             # "These two flagship models ... 3999 yuan and 4999 yuan": the
             # previous sentence's entities, in their order.
             used = [Mention(m.entity, m.text, m.start, m.end, m.score, anaphoric=True)
                     for m in previous_mentions]
-        verdicts = verify_sentence(text, sq, used, store) if store is not None else []
+        verdicts = verify_sentence(text, sq, used, store, start) if store is not None else []
         cue_hit = bool(cue_rx.search(text)) if cue_rx is not None else False
         claims.append(Claim(text=text, start=start, end=end,
                             checkworthiness=checkworthiness(text, sq, sm, cue_hit),

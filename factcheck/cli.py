@@ -144,7 +144,7 @@ def scan_cmd(
     no_model: NoModelOpt = False,
 ) -> None:
     """Batch-scan folders: one JSON report per line, a summary on stderr."""
-    from .scan import run_scan
+    from .batch import run_scan
 
     if resume and output is None:
         raise _fail("--resume needs --output FILE (the results to resume)")
@@ -272,18 +272,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _click_exceptions():
-    import click
-
-    return (click.exceptions.ClickException, click.exceptions.Abort)
+    """Usage errors: Typer vendors its own copy of click, so take both when present."""
+    kinds = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            module = __import__(name, fromlist=["ClickException"])
+        except ImportError:
+            continue
+        kinds += [getattr(module, n) for n in ("ClickException", "Abort") if hasattr(module, n)]
+    return tuple(kinds)
 
 
 def _click_error(exc) -> int:
-    import click
-
-    if isinstance(exc, click.exceptions.Abort):
+    if not hasattr(exc, "format_message"):  # Abort
         typer.echo("factcheck: aborted", err=True)
         return EXIT_ERROR
-    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-    typer.echo(f"factcheck: error: {' '.join(message.split())} (see factcheck --help)", err=True)
+    typer.echo(f"factcheck: error: {' '.join(exc.format_message().split())} (see factcheck --help)",
+               err=True)
     return EXIT_ERROR
-

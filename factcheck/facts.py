@@ -71,6 +71,17 @@ class FactStore:
     attributes: dict[str, Attribute] = field(default_factory=lambda: dict(BUILTIN))
     files: list[str] = field(default_factory=list)
 
+    _cue_cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def cue_regex(self, attribute: str) -> re.Pattern[str]:
+        """One compiled alternation of an attribute's cues (whole words)."""
+        rx = self._cue_cache.get(attribute)
+        if rx is None:
+            cues = sorted(self.attributes[attribute].cues, key=len, reverse=True)
+            rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, cues)) + r")(?!\w)")
+            self._cue_cache[attribute] = rx
+        return rx
+
     def facts_for(self, entity: str, attribute: str) -> list[Fact]:
         return [f for f in self.entities[entity].facts if f.attribute == attribute]
 
@@ -201,6 +212,8 @@ def _parse_fact(item: Any, entity_id: str, c: _Collector, store: FactStore,
                   "(YYYY-MM-DD, YYYY-MM or YYYY)", line)
             return None
     else:
+        if isinstance(raw, str) and re.fullmatch(r"\s*[-+]?\d+(\.\d+)?[eE][-+]?\d+\s*", raw):
+            raw = float(raw)  # YAML 1.1 reads "1.2e9" as text; users mean the number
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             c.add(f"entity {entity_id!r}: {attr_id} value {raw!r} must be a number "
                   f"(kind {attribute.kind})", line, hint="write 3999, not '3,999 yuan'")

@@ -8,6 +8,7 @@ Ultra" is never "Xiaomi 14".
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from rapidfuzz import fuzz
@@ -15,6 +16,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .pipeline import token_table
 from .records import Mention
 
 FUZZY_THRESHOLD = 85.0
@@ -24,8 +26,9 @@ SPAN_KEY = "factcheck_entities"
 
 
 def _key_tokens(words: list[str]) -> tuple[str, ...]:
-    """Tokens that must agree exactly: numbers and model-variant words."""
-    return tuple(sorted(w for w in words if any(ch.isdigit() for ch in w) or w in VARIANT_WORDS))
+    """What must agree exactly: the numbers ("Nova9" has 9) and model-variant words."""
+    numbers = [n for w in words for n in re.findall(r"\d+", w)]
+    return tuple(sorted(numbers)) + tuple(sorted(w for w in words if w in VARIANT_WORDS))
 
 
 class EntityLinker:
@@ -75,20 +78,21 @@ class EntityLinker:
     def _fuzzy(self, doc: Doc):
         if not self.fuzzy_index:
             return
-        lowers = [t.lower_ for t in doc]
-        for i, token in enumerate(doc):
+        words, _idx, lowers = token_table(doc)
+        index = self.fuzzy_index
+        for i, low in enumerate(lowers):
             # Names start with a capital ("iPhone" counts: any capital inside).
-            if not any(ch.isupper() for ch in token.text) or lowers[i] not in self.fuzzy_index:
+            if low not in index or low == words[i]:
                 continue
-            for entity, words, joined in self.fuzzy_index[lowers[i]]:
-                keys = _key_tokens(words)
-                for n in {len(words) - 1, len(words), len(words) + 1}:
+            for entity, alias_words, joined in index[low]:
+                keys = _key_tokens(alias_words)
+                for n in {len(alias_words) - 1, len(alias_words), len(alias_words) + 1}:
                     if n < 2 or i + n > len(doc):
                         continue
                     window = lowers[i:i + n]
                     if _key_tokens(window) != keys:
                         continue
-                    if window == words:
+                    if window == alias_words:
                         continue  # exact: the PhraseMatcher has it
                     score = fuzz.ratio(" ".join(window), joined)
                     if score >= FUZZY_THRESHOLD:

@@ -1,10 +1,13 @@
 """Promotion passages: rule hits, classifier probability and topic drift, per sentence,
 smoothed over neighbours and merged into passages with the product they promote.
 
-Per sentence i:   s_i = sigmoid(B0 + B_MODEL*logit(p_i) + B_RULES*R_i + B_DRIFT*(d_i - .5)
-                                  + B_PRODUCT*[a watched product is named])
-where R_i sums the weights of the rule hits in the sentence (capped) plus half
-those of combination (meta) hits over its paragraph. Smoothing mixes in the
+Per sentence i:   s_i = sigmoid(bias + sum_k WEIGHTS[k] * feature_k(i)), over
+  logit_p   the classifier's log-odds that the sentence is promotional
+  contrast  that log-odds minus the article's median (an outlier sentence)
+  rules     summed weights of rule hits in the sentence (capped)
+  meta      summed weights of combination (meta) hits over its paragraph
+  drift     topic drift minus 0.5
+  product   1 when a watched product is named Smoothing mixes in the
 neighbours; runs above THRESHOLD become passages, and a passage needs one
 sentence above PEAK on its own. The weights were set on the development data
 (see README, "How the promotion score is built").
@@ -19,7 +22,10 @@ from dataclasses import dataclass
 
 from .records import Promotion, RuleHit, Signal
 
-B0, B_MODEL, B_RULES, B_DRIFT, B_PRODUCT = -0.4, 1.0, 0.9, 1.0, 0.8
+# Combination weights over the per-sentence features below (bench/fit_combiner.py
+# prints them from the development data; see README, "How the promotion score is built").
+WEIGHTS = {"bias": -0.4, "logit_p": 1.0, "contrast": 0.0, "rules": 0.9, "meta": 0.45,
+           "drift": 1.0, "product": 0.8}
 RULES_CAP = 4.0
 NEIGHBOUR = 0.15
 THRESHOLD = 0.5
@@ -48,20 +54,20 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def score_sentences(sentences: list[tuple[int, int]], probabilities: list[float] | None,
-                    drift: list[float], hits: list[RuleHit],
-                    paragraphs: list[tuple[int, int]], use_rules: bool = True) -> list[SentenceScore]:
+def sentence_features(sentences: list[tuple[int, int]], probabilities: list[float] | None,
+                      drift: list[float], hits: list[RuleHit], paragraphs: list[tuple[int, int]],
+                      use_rules: bool = True) -> tuple[list[dict[str, float]], list[str | None]]:
+    """Named features per sentence, and the watched product each names (if any)."""
     n = len(sentences)
     rule_mass = [0.0] * n
+    meta_mass = [0.0] * n
     product: list[str | None] = [None] * n
-    meta_by_para: dict[int, float] = {}
-    for h in hits:
-        if not use_rules:
-            break
+    for h in hits if use_rules else ():
         if h.category == "combination":
-            for pi, (ps, pe) in enumerate(paragraphs):
-                if ps <= h.start < pe:
-                    meta_by_para[pi] = meta_by_para.get(pi, 0.0) + h.weight
+            # a combination hit lends weight to every sentence of its paragraph
+            for i, (s, e) in enumerate(sentences):
+                if any(ps <= h.start < pe and ps <= s < pe for ps, pe in paragraphs):
+                    meta_mass[i] += h.weight
             continue
         i = _index_of(sentences, h.start)
         if i is None:
@@ -69,21 +75,31 @@ def score_sentences(sentences: list[tuple[int, int]], probabilities: list[float]
         rule_mass[i] += h.weight
         if h.product and product[i] is None:
             product[i] = h.product
-    raw: list[float] = []
-    for i, (start, _end) in enumerate(sentences):
-        para = next((pi for pi, (ps, pe) in enumerate(paragraphs) if ps <= start < pe), None)
-        mass = min(RULES_CAP, rule_mass[i] + 0.5 * meta_by_para.get(para, 0.0))
-        p = probabilities[i] if probabilities is not None else NO_MODEL_P
-        z = B0 + B_MODEL * _logit(p) + B_RULES * mass + B_DRIFT * (drift[i] - 0.5) + \
-            (B_PRODUCT if product[i] else 0.0)
-        raw.append(_sigmoid(z))
+    logits = [_logit(p if probabilities is not None else NO_MODEL_P)
+              for p in (probabilities or [NO_MODEL_P] * n)]
+    feats = []
+    for i in range(n):
+        others = sorted(logits[:i] + logits[i + 1:])
+        median = others[len(others) // 2] if others else logits[i]
+        feats.append({"logit_p": logits[i], "contrast": logits[i] - median,
+                      "rules": min(RULES_CAP, rule_mass[i]), "meta": min(RULES_CAP, meta_mass[i]),
+                      "drift": drift[i] - 0.5, "product": 1.0 if product[i] else 0.0})
+    return feats, product
+
+
+def score_sentences(sentences: list[tuple[int, int]], probabilities: list[float] | None,
+                    drift: list[float], hits: list[RuleHit],
+                    paragraphs: list[tuple[int, int]], use_rules: bool = True) -> list[SentenceScore]:
+    feats, product = sentence_features(sentences, probabilities, drift, hits, paragraphs, use_rules)
+    raw = [_sigmoid(WEIGHTS["bias"] + sum(WEIGHTS[k] * v for k, v in f.items())) for f in feats]
+    n = len(sentences)
     out = []
     for i, (start, end) in enumerate(sentences):
         nbrs = [raw[j] for j in (i - 1, i + 1) if 0 <= j < n]
         mean = sum(nbrs) / len(nbrs) if nbrs else raw[i]
         smooth = (1 - NEIGHBOUR) * raw[i] + NEIGHBOUR * mean
         out.append(SentenceScore(start, end, probabilities[i] if probabilities is not None else None,
-                                 round(rule_mass[i], 3), drift[i], product[i], round(raw[i], 4),
+                                 round(feats[i]["rules"], 3), drift[i], product[i], round(raw[i], 4),
                                  round(smooth, 4)))
     return out
 

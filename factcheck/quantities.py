@@ -278,6 +278,15 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
         if _valid_day(y, mo, d):
             emit(m.start(), m.end(), "date", f"{y:04d}-{mo:02d}-{d:02d}", "day", False)
 
+    # September 22 last year
+    for m in re.finditer(rf"\b({MONTH_CAP})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(this|last|next)\s+year\b",
+                         text):
+        if pub_year is None:
+            continue
+        y, mo, d = pub_year + _REL[m[3].lower()], _month(m[1]), int(m[2])
+        if _valid_day(y, mo, d):
+            emit(m.start(), m.end(), "date", f"{y:04d}-{mo:02d}-{d:02d}", "day", True)
+
     # October 26th, 2023 / Oct. 26 2023 / October 26
     for m in re.finditer(rf"\b({MONTH_CAP})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
                          rf"(?:,?\s+(\d{{4}})(?!\d))?", text):

@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from .pipeline import doc_text, token_table
 from .errors import DataError, FactcheckError, Problems
 from .records import RuleHit
 from .resources import shipped_rules_dir, yaml_files
@@ -395,24 +396,25 @@ class RuleMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         hits: list[RuleHit] = []
-        sent_starts = [s.start_char for s in doc.sents]
-        paragraphs = doc._.paragraphs or [(0, len(doc.text))]
+        sent_starts = [s for _, _, s, _ in doc._.sentences] if doc._.sentences is not None \
+            else [s.start_char for s in doc.sents]
+        paragraphs = doc._.paragraphs or [(0, len(doc_text(doc)))]
         para_starts = [p[0] for p in paragraphs]
 
         def add(rule_key: str, start: int, end: int, score: float | None = None) -> None:
             if rule_key.startswith("product:"):
                 product = self.products[rule_key]
-                hits.append(RuleHit("product." + product.id, "product_mention", doc.text[start:end],
+                hits.append(RuleHit("product." + product.id, "product_mention", doc_text(doc)[start:end],
                                     start, end, 1.5, product.name))
                 return
             rule = self.rules[rule_key]
-            hits.append(RuleHit(rule.id, rule.category, doc.text[start:end], start, end, rule.weight))
+            hits.append(RuleHit(rule.id, rule.category, doc_text(doc)[start:end], start, end, rule.weight))
 
         for match_id, s, e in self.phrases(doc):
             add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
         for match_id, s, e in (self.tokens(doc) if len(self.tokens) else ()):
             add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
-        text = doc.text
+        text = doc_text(doc)
         for rule, compiled in self.regexes:
             for rx in compiled:
                 for m in rx.finditer(text):
@@ -428,7 +430,7 @@ class RuleMatcher:
         return doc
 
     def _fuzzy(self, doc: Doc, add) -> None:
-        lowers = [t.lower_ for t in doc]
+        lowers = token_table(doc)[2]
         windows: dict[int, list[str]] = {}
 
         def windows_of(n: int) -> list[str]:
@@ -468,8 +470,8 @@ class RuleMatcher:
             return False
         rule = self.rules[hit.rule]
         starts = para_starts if rule.scope == "paragraph" else sent_starts
-        lo, hi = _unit_bounds(starts, hit.start, len(doc.text))
-        window = doc.text[lo:hi]
+        lo, hi = _unit_bounds(starts, hit.start, len(doc_text(doc)))
+        window = doc_text(doc)[lo:hi]
         return any(rx.search(window) for rx in patterns)
 
     def _meta(self, hits: list[RuleHit], doc: Doc, sent_starts, paragraphs) -> list[RuleHit]:
@@ -486,7 +488,7 @@ class RuleMatcher:
                 if len({h.category for h in group}) >= rule.min_categories:
                     start = min(h.start for h in group)
                     end = max(h.end for h in group)
-                    out.append(RuleHit(rule.id, rule.category, doc.text[start:end], start, end,
+                    out.append(RuleHit(rule.id, rule.category, doc_text(doc)[start:end], start, end,
                                        rule.weight))
         return out
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .attributes import DEFAULT_FOR_KIND, Attribute
+from .attributes import DEFAULT_FOR_KIND
 from .facts import Fact, FactStore
 from .records import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Mention, Quantity, Verdict
 
@@ -40,8 +40,8 @@ def claimed_text(q: Quantity) -> str:
     return f"{value} {q.unit}" if q.unit else str(value)
 
 
-def _cued(attribute: Attribute, sentence_lower: str) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", sentence_lower) for cue in attribute.cues)
+def _cued(store: FactStore, attribute: str, sentence_lower: str) -> bool:
+    return bool(store.cue_regex(attribute).search(sentence_lower))
 
 
 def _date_precision(value: str) -> str:
@@ -71,6 +71,9 @@ def compare_number(claimed: Quantity, fact: Fact) -> tuple[bool | None, str]:
         return None, "percentage points and percentages are not comparable"
     if fact.kind == "duration" and claimed.unit != fact.unit:
         return None, f"the claim is in {claimed.unit}s, the record in {fact.unit}s"
+    if fact.kind == "count" and claimed.unit and fact.unit and \
+            claimed.unit.lower() != fact.unit.lower():
+        return None, f"the claim is in {claimed.unit}, the record in {fact.unit}"
     c, e = float(claimed.value), float(fact.value)
     tol = fact.tolerance * abs(e) if fact.tolerance_relative else fact.tolerance
     note = ""
@@ -96,21 +99,35 @@ def _unitless_hint(q: Quantity, facts: list[Fact]) -> str | None:
     return None
 
 
-def attributes_for(q: Quantity, entity: str, store: FactStore, sentence_lower: str) -> list[str]:
-    """Attributes of ``entity`` that this quantity may be a claim about."""
+def ranked_attributes(q: Quantity, store: FactStore, sentence_lower: str,
+                      offset: int) -> list[tuple[int, str]]:
+    """(distance, attribute) for every attribute of the quantity's kind cued in the sentence,
+    nearest cue first: in "unveiled on January 17 and went on sale on January 31" the
+    first date is about the unveiling, the second about the sale."""
+    pos = q.start - offset
+    ranked = []
+    for aid, attr in store.attributes.items():
+        if attr.kind != q.kind:
+            continue
+        cues = [m.start() for m in store.cue_regex(aid).finditer(sentence_lower)]
+        if cues:
+            # a cue before the quantity reads closer than one after it
+            ranked.append((min(abs(c - pos) if c <= pos else (c - pos) * 2 for c in cues), aid))
+    ranked.sort()
+    return ranked
+
+
+def attributes_for(q: Quantity, entity: str, store: FactStore, ranked: list[tuple[int, str]]) -> list[str]:
+    """The nearest-cued attributes of ``entity`` that this quantity may be a claim about."""
     have = store.attributes_of(entity)
-    kinds = {q.kind}
-    cued = [a for a in sorted(have) if store.attributes[a].kind in kinds
-            and _cued(store.attributes[a], sentence_lower)]
-    if cued:
-        return cued
+    usable = [(d, a) for d, a in ranked if a in have]
+    if usable:
+        best = usable[0][0]
+        return [a for d, a in usable if d == best]
     default = DEFAULT_FOR_KIND.get(q.kind)
-    if default in have:
-        # Only when no other attribute of that kind is cued in the sentence.
-        other = [a for a, attr in store.attributes.items() if attr.kind == q.kind and a != default
-                 and _cued(attr, sentence_lower)]
-        if not other:
-            return [default]
+    if default in have and not ranked:
+        # Only when no attribute of that kind is cued in the sentence at all.
+        return [default]
     return []
 
 
@@ -151,33 +168,39 @@ def verify_sentence(text: str, quantities: list[Quantity], mentions: list[Mentio
                     store: FactStore, offset: int = 0) -> list[Verdict]:
     """Verdicts for the quantities of one sentence (``text`` starts at ``offset``)."""
     lower = text.lower()
-    verdicts: list[Verdict] = []
     entity_order: list[str] = []
     for m in sorted(mentions, key=lambda m: m.start):
         if m.entity not in entity_order:
             entity_order.append(m.entity)
 
-    by_kind: dict[str, list[Quantity]] = {}
+    # Per quantity: which entities can it be about, through which attributes?
+    plans: dict[int, dict[str, list[str]]] = {}
+    groups: dict[tuple, list[Quantity]] = {}
+    keys: dict[int, tuple] = {}
     for q in quantities:
-        by_kind.setdefault(q.kind, []).append(q)
+        ranked = ranked_attributes(q, store, lower, offset)
+        plans[q.start] = {e: attributes_for(q, e, store, ranked) for e in entity_order}
+        keys[q.start] = (q.kind, ranked[0][1] if ranked else None)
+        groups.setdefault(keys[q.start], []).append(q)
 
-    for kind, qs in by_kind.items():
-        # Which entities have an attribute for this kind of quantity here?
-        plans = {e: attributes_for(qs[0], e, store, lower) for e in entity_order}
-        able = [e for e in entity_order if plans[e]]
-        paired = len(qs) > 1 and len(qs) == len(able)
-        for i, q in enumerate(qs):
-            if not entity_order:
-                verdicts.append(_unverifiable(q, "No entity of the facts files is named here."))
-                continue
-            if not able:
-                verdicts.append(_no_attribute(q, entity_order, store, lower))
-                continue
-            if paired:
-                candidates = [able[i]]
-            else:
-                candidates = _by_distance(q, able, mentions)
-            verdicts.append(_best(q, candidates, plans, store))
+    verdicts: list[Verdict] = []
+    for q in quantities:
+        plan = plans[q.start]
+        able = [e for e in entity_order if plan[e] and not _blocked(q, e, mentions, text, offset)]
+        group = groups[keys[q.start]]
+        if not entity_order:
+            verdicts.append(_unverifiable(q, "No entity of the facts files is named here."))
+            continue
+        if not able:
+            verdicts.append(_no_attribute(q, entity_order, store, lower))
+            continue
+        # "3999 yuan and 4999 yuan" after two phones: pair them in order.
+        group_able = [e for e in entity_order if all(plans[x.start][e] for x in group)]
+        if len(group) > 1 and len(group) == len(group_able):
+            candidates = [group_able[group.index(q)]]
+        else:
+            candidates = _by_distance(q, able, mentions)
+        verdicts.append(_best(q, candidates, plan, store))
     return verdicts
 
 
@@ -185,7 +208,7 @@ def _no_attribute(q: Quantity, entities: list[str], store: FactStore, lower: str
     if q.kind == "count" and q.unit is None:
         for e in entities:
             facts = [f for f in store.entities[e].facts
-                     if f.kind in ("multiple", "percent") and _cued(store.attributes[f.attribute], lower)]
+                     if f.kind in ("multiple", "percent") and _cued(store, f.attribute, lower)]
             hint = _unitless_hint(q, facts)
             if hint:
                 f = facts[0]
@@ -194,6 +217,26 @@ def _no_attribute(q: Quantity, entities: list[str], store: FactStore, lower: str
     names = ", ".join(store.entities[e].name for e in entities)
     return _unverifiable(q, f"No recorded fact of kind {q.kind} fits this sentence for {names}.",
                          entity=entities[0])
+
+
+# "X costs $79, and the Galaxy S24 starts at $799.99": a new clause whose
+# subject is a name the facts files do not know.
+_NEW_SUBJECT = re.compile(r"(?:;|,\s*(?:and|while|but|whereas|though|as)\b|\band\b|\bwhile\b)\s+"
+                          r"(?:the\s+|rival\s+|its\s+|their\s+)?([A-Z][\w+-]*)")
+
+
+def _blocked(q: Quantity, entity: str, mentions: list[Mention], text: str, offset: int) -> bool:
+    """True when another, unknown subject stands between the entity and the quantity."""
+    spots = [m for m in mentions if m.entity == entity and not m.anaphoric]
+    if not spots:
+        return False
+    m = min(spots, key=lambda m: abs(m.start - q.start))
+    lo, hi = (m.end, q.start) if m.end <= q.start else (q.end, m.start)
+    for hit in _NEW_SUBJECT.finditer(text, max(0, lo - offset), max(0, hi - offset)):
+        pos = hit.start(1) + offset
+        if not any(x.start <= pos < x.end for x in mentions):
+            return True
+    return False
 
 
 def _by_distance(q: Quantity, entities: list[str], mentions: list[Mention]) -> list[str]:

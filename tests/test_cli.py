@@ -1,0 +1,149 @@
+"""The command line: the contract's JSON shape, exit codes and determinism."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT
+from factcheck.cli import main
+
+EXAMPLE = str(ROOT / "corpora" / "examples" / "galaxy-s24-launch.txt")
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json_report_follows_contract(capsys):
+    code, out, err = run(capsys, EXAMPLE, "--format", "json")
+    assert code == 1  # the example has contradicted claims and a promotion
+    report = json.loads(out)
+    assert report["schema"] == "factcheck.report/1"
+    assert list(report)[:3] == ["schema", "source", "published"]
+    assert report["published"] == "2024-02-05"
+    assert set(report["summary"]) >= {"claims", "supported", "contradicted", "unverifiable",
+                                      "promotions", "advertorial_score", "label"}
+    s = report["summary"]
+    assert s["claims"] == s["supported"] + s["contradicted"] + s["unverifiable"] == len(report["claims"])
+    text = open(EXAMPLE, encoding="utf-8").read()
+    for claim in report["claims"]:
+        assert text[claim["start"]:claim["end"]] == claim["text"]
+        assert 0.0 <= claim["checkworthiness"] <= 1.0
+        for q in claim["quantities"]:
+            assert text[q["start"]:q["end"]] == q["text"]
+            assert q["kind"] in ("date", "money", "percent", "count", "multiple", "duration")
+        for v in claim["verdicts"]:
+            assert v["status"] in ("supported", "contradicted", "unverifiable")
+            assert {"claimed", "quantity_start", "explanation"} <= set(v)
+    for p in report["promotions"]:
+        assert text[p["start"]:p["end"]] == p["text"]
+        for sig in p["signals"]:
+            if "start" in sig:
+                assert text[sig["start"]:sig["end"]] == sig["text"]
+    for h in report["rule_hits"]:
+        assert text[h["start"]:h["end"]] == h["text"]
+        assert set(h) == {"rule", "category", "text", "start", "end"}
+
+
+def test_cli_json_is_byte_identical_across_runs(capsys):
+    _, first, _ = run(capsys, EXAMPLE, "--format", "json")
+    _, second, _ = run(capsys, EXAMPLE, "--format", "json")
+    assert first == second
+
+
+def test_cli_several_articles_give_a_json_array(capsys, tmp_path):
+    other = tmp_path / "plain.txt"
+    other.write_text("The weather was mild on Tuesday.\n", "utf-8")
+    code, out, _ = run(capsys, EXAMPLE, str(other), "--format", "json")
+    data = json.loads(out)
+    assert isinstance(data, list) and len(data) == 2
+    assert data[1]["summary"]["label"] == "clean"
+
+
+def test_cli_exit_zero_and_clean_article(capsys, tmp_path):
+    code, _, _ = run(capsys, EXAMPLE, "--exit-zero", "--format", "json")
+    assert code == 0
+    clean = tmp_path / "clean.txt"
+    clean.write_text("Council meets\n\nThe council met on Tuesday to discuss road repairs.\n", "utf-8")
+    code, out, _ = run(capsys, str(clean), "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["label"] == "clean"
+
+
+def test_cli_published_option_overrides_header(capsys, tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("Updated on 2024-01-29\n\nThe study appeared in April this year.\n", "utf-8")
+    _, out, _ = run(capsys, str(art), "--format", "json", "--published", "2025-03-01")
+    report = json.loads(out)
+    assert report["published"] == "2025-03-01"
+    values = [q["value"] for c in report["claims"] for q in c["quantities"]]
+    assert "2025-04" in values
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--published", "29/01/2024"], "--published"),
+    (["--format", "yaml"], "format"),
+])
+def test_cli_usage_errors_exit_2_with_one_line(capsys, args, needle):
+    code, out, err = run(capsys, EXAMPLE, *args)
+    assert code == 2
+    assert needle in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_user_facts_extend_shipped(capsys, tmp_path):
+    facts = tmp_path / "mine.yaml"
+    facts.write_text("""version: 1
+entities:
+  - id: hanbit-essence
+    name: Hanbit Ginseng Essence
+    facts:
+      - {attribute: price, value: 59, unit: USD, source: "https://example.org/hanbit"}
+""", "utf-8")
+    art = tmp_path / "a.txt"
+    art.write_text("Hanbit Ginseng Essence costs $79 a bottle, and the Galaxy S24 starts at $799.99.\n", "utf-8")
+    _, out, _ = run(capsys, str(art), "--facts", str(facts), "--format", "json", "--no-model")
+    verdicts = {v["claimed"]: v for c in json.loads(out)["claims"] for v in c["verdicts"]}
+    assert verdicts["79 USD"]["status"] == "contradicted"
+    assert verdicts["79 USD"]["fact_file"].endswith("mine.yaml:6")
+    assert verdicts["799.99 USD"]["status"] == "supported"  # shipped facts still loaded
+    _, out, _ = run(capsys, str(art), "--facts", str(facts), "--no-default-facts", "--format", "json")
+    verdicts = {v["claimed"]: v for c in json.loads(out)["claims"] for v in c["verdicts"]}
+    assert verdicts["799.99 USD"]["status"] == "unverifiable"
+
+
+def test_cli_markdown_and_text_render(capsys):
+    _, md, _ = run(capsys, EXAMPLE, "--format", "markdown")
+    assert md.startswith("## factcheck:") and "| ✘ contradicted |" in md
+    _, text, _ = run(capsys, EXAMPLE, "--no-color")
+    assert "\x1b[" not in text and "contradicted" in text
+
+
+def test_cli_rules_and_facts_lint_pass_on_shipped_data(capsys):
+    assert run(capsys, "rules", "lint")[0] == 0
+    assert run(capsys, "facts", "lint")[0] == 0
+    code, out, _ = run(capsys, "rules", "test")
+    assert code == 0 and "0 missed, 0 false hit(s)" in out
+
+
+def test_cli_rules_test_lists_misses_and_false_hits(capsys, tmp_path):
+    rules = tmp_path / "r.yaml"
+    rules.write_text("""version: 1
+rules:
+  - id: mine.buy_now
+    category: call_to_action
+    kind: phrase
+    patterns: [buy now]
+    description: Tells the reader to buy
+    examples:
+      match: ["Buy now while stocks last.", "Order today."]
+      no_match: ["Investors did not buy bonds now, the bank said.", "Shoppers buy now and pay later."]
+""", "utf-8")
+    code, out, _ = run(capsys, "rules", "test", str(rules))
+    assert code == 1
+    assert "missed match: 'Order today.'" in out
+    assert "false hit (no_match fired): 'Shoppers buy now and pay later.'" in out
+    assert "1 missed, 1 false hit(s)" in out

@@ -1,0 +1,147 @@
+"""Rule kinds, exceptions, meta rules, products and lint messages."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from factcheck.pipeline import build_nlp, run
+from factcheck.rules import lint_rules, load_rules
+
+
+def _ruleset(tmp_path, body: str):
+    path = tmp_path / "r.yaml"
+    path.write_text(textwrap.dedent(body), "utf-8")
+    return path
+
+
+def _hits(path, text):
+    ruleset = load_rules([path], defaults=False)
+    nlp = build_nlp(rules=ruleset)
+    return run(nlp, text)._.rule_hits
+
+
+RULES = """\
+version: 1
+products:
+  - {id: liver-formula, name: Liver Formula, aliases: [Liver Lifang], threshold: 85}
+rules:
+  - id: t.platform
+    category: commerce_channel
+    kind: phrase
+    patterns: [Tmall, JD.com]
+    description: platforms
+    unless: ['\\bquarterly results\\b']
+  - id: t.velocity
+    category: sales_claim
+    kind: regex
+    patterns: ['\\b\\d[\\d,.]* ?(million|thousand)? transactions in (one|an|1) hour\\b']
+    description: velocity
+  - id: t.flocked
+    category: sales_claim
+    kind: pattern
+    patterns: [[{LOWER: flocked}, {LOWER: to}]]
+    description: flocked to
+  - id: t.fuzzy
+    category: commerce_channel
+    kind: fuzzy
+    patterns: [Pinduoduo]
+    threshold: 85
+    description: near spellings
+  - id: t.younger
+    category: health_claim
+    kind: phrase
+    patterns: [looking younger]
+    description: anti-ageing
+  - id: t.meta
+    category: combination
+    kind: meta
+    min_categories: 3
+    scope: paragraph
+    description: three categories in one paragraph
+"""
+
+
+@pytest.fixture
+def rules_file(tmp_path):
+    return _ruleset(tmp_path, RULES)
+
+
+def test_rules_each_kind_fires(rules_file):
+    text = ("Families flocked to Tmall and Pinduodou. It hit 10 million transactions in one hour, "
+            "and buyers report looking younger.")
+    fired = {h.rule for h in _hits(rules_file, text)}
+    assert {"t.platform", "t.velocity", "t.flocked", "t.fuzzy", "t.younger", "t.meta"} <= fired
+
+
+def test_rules_unless_drops_hit_in_same_sentence(rules_file):
+    assert not [h for h in _hits(rules_file, "Tmall posted quarterly results today.") if h.rule == "t.platform"]
+    assert [h for h in _hits(rules_file, "Buy it on Tmall. It posted quarterly results.")
+            if h.rule == "t.platform"]
+
+
+def test_rules_meta_needs_distinct_categories_in_one_paragraph(rules_file):
+    split = "Families flocked to Tmall.\n\nBuyers report looking younger."
+    assert "t.meta" not in {h.rule for h in _hits(rules_file, split)}
+
+
+def test_rules_products_aliases_and_fuzzy_are_one_product(rules_file):
+    hits = _hits(rules_file, "Liver Formula sold out. Liver Lifang is back. Liver Formulla too.")
+    products = [h for h in hits if h.category == "product_mention"]
+    assert len(products) == 3
+    assert {h.product for h in products} == {"Liver Formula"}
+
+
+def test_rules_hit_offsets_give_back_the_text(rules_file):
+    text = "Families flocked to Tmall to try it."
+    for h in _hits(rules_file, text):
+        assert text[h.start:h.end] == h.text
+
+
+@pytest.mark.parametrize("body,needle", [
+    ("version: 1\nrules:\n  - id: Bad Id\n    category: scarcity\n    kind: phrase\n    patterns: [x]\n    description: d\n", "rule id"),
+    ("version: 1\nrules:\n  - id: a.b\n    category: nonsense\n    kind: phrase\n    patterns: [x]\n    description: d\n", "unknown category"),
+    ("version: 1\nrules:\n  - id: a.b\n    category: scarcity\n    kind: regex\n    patterns: ['(a)\\1']\n    description: d\n", "RE2"),
+    ("version: 1\nrules:\n  - id: a.b\n    category: scarcity\n    kind: regex\n    patterns: ['foo(?=bar)']\n    description: d\n", "not supported"),
+    ("version: 1\nrules:\n  - id: a.b\n    category: scarcity\n    kind: phrase\n    patterns: [x]\n    description: d\n    colour: red\n", "unknown key 'colour'"),
+    ("version: 1\nrules:\n  - id: a.b\n    category: scarcity\n    kind: phrase\n    patterns: [x]\n", "description"),
+    ("version: 1\nrules:\n  - id: a.b\n    category: scarcity\n    kind: pattern\n    patterns: [[{NOPE: x}]]\n    description: d\n", "invalid token pattern"),
+    ("version: 1\nrules:\n  - id: a.b\n    category: scarcity\n    kind: phrase\n    patterns: [x]\n    description: d\n  - id: a.b\n    category: scarcity\n    kind: phrase\n    patterns: [y]\n    description: d\n", "duplicate rule id"),
+])
+def test_rules_lint_reports_file_and_line(tmp_path, body, needle):
+    path = _ruleset(tmp_path, body)
+    _, problems = lint_rules([path])
+    assert problems, "expected a lint problem"
+    message = str(problems[0])
+    assert needle in message
+    assert message.startswith(f"{path}:") or f"{path.name}:" in message
+    line = int(message.split(":")[1])
+    assert 1 <= line <= body.count("\n") + 1
+
+
+def test_rules_catastrophic_regex_runs_linear(tmp_path):
+    path = _ruleset(tmp_path, """\
+        version: 1
+        rules:
+          - id: evil.backtrack
+            category: scarcity
+            kind: regex
+            patterns: ['(a+)+$']
+            description: would hang a backtracking engine
+        """)
+    text = "a" * 100_000 + "!"
+    hits = _hits(path, text)
+    assert hits == []  # ends with "!", so no match; RE2 answers in linear time
+
+
+def test_rules_shipped_packs_have_examples_for_every_rule():
+    ruleset = load_rules()
+    assert len(ruleset.rules) >= 60
+    for rule in ruleset.rules:
+        assert len(rule.match_examples) >= 2, rule.id
+        assert len(rule.no_match_examples) >= 2, rule.id
+    categories = {r.category for r in ruleset.rules}
+    for needed in ("health_claim", "testimonial", "commerce_channel", "sales_claim", "endorsement",
+                   "scarcity", "call_to_action", "superlative", "price_offer", "disclosure"):
+        assert needed in categories

@@ -1,0 +1,99 @@
+"""Batch scanning: order and bytes independent of workers, resume, error records."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from factcheck.check import Options
+from factcheck.cli import main
+from factcheck.batch import discover, run_scan
+
+ARTICLES = sorted((ROOT / "corpora" / "promo" / "articles").glob("*.txt"))[:12]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    for i, p in enumerate(ARTICLES):
+        shutil.copy(p, (src / "sub" if i % 3 == 0 else src) / p.name)
+    (src / ".hidden").mkdir()
+    (src / ".hidden" / "skip.txt").write_text("Hidden files are not scanned.", "utf-8")
+    (src / "notes.csv").write_text("a,b\n", "utf-8")
+    return src
+
+
+def test_scan_discover_is_sorted_and_skips_hidden_and_other_globs(folder):
+    files, errors = discover([folder])
+    assert files == sorted(files) and not errors
+    assert len(files) == len(ARTICLES)
+    assert not any(".hidden" in f or f.endswith(".csv") for f in files)
+
+
+def test_scan_symlink_loop_is_not_followed(folder):
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    files, _ = discover([folder])
+    assert len(files) == len(ARTICLES)
+
+
+def test_scan_one_and_two_workers_give_identical_bytes(folder, tmp_path):
+    out1, out2 = tmp_path / "w1.jsonl", tmp_path / "w2.jsonl"
+    run_scan([folder], Options(), output=out1, workers=1, progress=False)
+    run_scan([folder], Options(), output=out2, workers=2, progress=False)
+    assert out1.read_bytes() == out2.read_bytes()
+    lines = out1.read_text("utf-8").splitlines()
+    assert len(lines) == len(ARTICLES)
+    sources = [json.loads(line)["source"] for line in lines]
+    assert sources == sorted(sources)
+
+
+def test_scan_killed_midway_then_resumed_equals_uninterrupted(folder, tmp_path):
+    full = tmp_path / "full.jsonl"
+    run_scan([folder], Options(), output=full, workers=1, progress=False)
+    lines = full.read_bytes().splitlines(keepends=True)
+    partial = tmp_path / "partial.jsonl"
+    # what a kill leaves: five complete records and half of the sixth
+    partial.write_bytes(b"".join(lines[:5]) + lines[5][: len(lines[5]) // 2])
+    summary = run_scan([folder], Options(), output=partial, workers=2, resume=True, progress=False)
+    assert partial.read_bytes() == full.read_bytes()
+    assert summary.skipped == 5
+
+
+def test_scan_bad_files_become_error_records(folder, tmp_path, capsys):
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    code = main(["scan", str(folder), "--workers", "1", "--output", str(out)])
+    assert code in (0, 1)
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(records) == len(ARTICLES) + 2
+    errors = {r["source"].rsplit("/", 1)[-1]: r["error"] for r in records if "error" in r}
+    assert set(errors) == {"binary.txt", "empty.txt"}
+    assert "binary" in errors["binary.txt"] and "empty" in errors["empty.txt"]
+
+
+def test_scan_exit_2_only_when_nothing_could_be_read(tmp_path, capsys):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "a.txt").write_bytes(b"")
+    assert main(["scan", str(bad), "--workers", "1"]) == 2
+
+
+def test_scan_csv_has_one_line_per_article(folder, tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    main(["scan", str(folder), "--workers", "1", "--format", "csv", "--output", str(out)])
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[0].startswith("source,label,advertorial_score")
+    assert len(lines) == len(ARTICLES) + 1
+
+
+def test_scan_python_api_yields_reports(folder):
+    from factcheck import scan
+
+    records = list(scan([folder], workers=1))
+    assert len(records) == len(ARTICLES)
+    assert all(r["schema"] == "factcheck.report/1" for r in records)
