@@ -8,6 +8,9 @@
 * Output is written a whole line at a time and flushed; --resume re-reads it,
   drops a torn last line, and skips files whose (path, sha256) are already there.
 * A file that cannot be read becomes ``{"source": ..., "error": ...}``.
+* Roots may also be fsspec URLs (``file:///...``, ``s3://...``), records may
+  be computed on a Dask cluster (``dask=``) and written as partitions
+  (``partition_size=``): see distributed.py, imported only for those.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import io
 import json
 import multiprocessing as mp
 import os
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +40,13 @@ CSV_FIELDS = ("source", "label", "advertorial_score", "claims", "supported", "co
 
 _CHECKER = None
 _PUBLISHED: date | None = None
+_GLOBAL = object()  # check_one's default: the module's (worker's) checker and date
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(path) -> bool:
+    """An fsspec URL such as ``file:///data`` or ``s3://bucket/news`` (not a plain path)."""
+    return isinstance(path, str) and bool(_URL.match(path))
 
 
 def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple[list[str], list[dict]]:
@@ -44,6 +55,13 @@ def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple
     found: set[str] = set()
     errors: list[dict] = []
     for root in roots:
+        if is_url(root):
+            from .distributed import discover_url
+
+            urls, bad = discover_url(root, patterns)
+            found.update(urls)
+            errors += bad
+            continue
         root = Path(root)
         if root.is_file():
             found.add(str(root))
@@ -75,22 +93,38 @@ def _init_worker(options, published) -> None:
     _PUBLISHED = published
 
 
-def check_one(path: str) -> dict:
-    """One file to one record (a report, or an error record). Never raises for bad input."""
+def check_one(path: str, checker=None, published=_GLOBAL, *, source: str | None = None) -> dict:
+    """One file to one record (a report, or an error record). Never raises for bad input.
+
+    ``checker`` and ``published`` default to this process's (set by iter_records
+    or a pool initializer); ``path`` may be an fsspec URL; ``source`` names the
+    file in the record (default: ``path``).
+    """
+    checker = _CHECKER if checker is None else checker
+    published = _PUBLISHED if published is _GLOBAL else published
+    source = path if source is None else source
     try:
-        raw = read_bytes(path, _CHECKER.options.max_bytes)
+        raw = _read(path, checker.options.max_bytes)
     except InputError as exc:
-        return {"source": path, "error": exc.message}
+        return {"source": source, "error": exc.message}
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        report = _CHECKER.check(article_from_bytes(raw, path, _PUBLISHED))
+        report = checker.check(article_from_bytes(raw, source, published))
     except FactcheckError as exc:
-        return {"source": path, "sha256": digest, "error": exc.message}
+        return {"source": source, "sha256": digest, "error": exc.message}
     except RecursionError:
-        return {"source": path, "sha256": digest, "error": "text too deeply nested to analyse"}
+        return {"source": source, "sha256": digest, "error": "text too deeply nested to analyse"}
     record = report.as_dict()
     record["sha256"] = digest
     return record
+
+
+def _read(path: str, max_bytes: int) -> bytes:
+    if is_url(path):
+        from .distributed import read_url
+
+        return read_url(path, max_bytes)
+    return read_bytes(path, max_bytes)
 
 
 def iter_records(paths: Sequence[str], checker, *, workers: int = 1,
@@ -114,7 +148,7 @@ def scan(paths: Iterable[str | Path], options=None, *, workers: int = 1, globs=N
     """Library entry point: records for every article under ``paths`` (files or folders)."""
     from .check import Checker, Options
 
-    files, errors = discover([Path(p) for p in paths], globs)
+    files, errors = discover([p if is_url(p) else Path(p) for p in paths], globs)
     yield from errors
     yield from iter_records(files, Checker(options or Options()), workers=workers, published=published)
 
@@ -182,28 +216,56 @@ def _csv_row(record: dict) -> str:
 
 def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: str = "jsonl",
              globs=None, workers: int | None = None, resume: bool = False,
-             published: date | None = None, progress: bool | None = None) -> ScanSummary:
-    """The `factcheck scan` command: discovery, resume, workers, output, summary."""
+             published: date | None = None, progress: bool | None = None,
+             dask=None, partition_size: int | None = None) -> ScanSummary:
+    """The `factcheck scan` command: discovery, resume, workers, output, summary.
+
+    ``dask``: compute the records on a Dask cluster (an address, ``"local"``
+    for a LocalCluster of ``workers`` processes, or a Client); same order and
+    bytes. ``partition_size``: ``output`` is a folder of ``part-NNNNN.jsonl``
+    (or ``.parquet`` with ``fmt="parquet"``) files of that many records.
+    """
     from .check import Checker
 
     checker = Checker(options)  # bad rules/facts/model stop here, before any file
     files, discover_errors = discover(dirs, globs)
+    dask_workers = workers
     workers = workers or os.cpu_count() or 1
+
+    def records_of(todo: list[str]) -> Iterator[dict]:
+        if dask is None:
+            return iter_records(todo, checker, workers=workers, published=published)
+        from .distributed import iter_records_dask
+
+        return iter_records_dask(todo, checker.options, published=published, dask=dask,
+                                 workers=dask_workers)
+
     summary = ScanSummary()
     done: dict[str, str] = {}
-    out_fh = None
+    out_fh = parts = None
     if fmt == "html":
         if output is None:
             raise FactcheckError("--format html for scan needs --output DIR")
         from .render.html import write_scan_html
 
-        records = list(iter_records(files, checker, workers=workers, published=published))
+        records = list(records_of(files))
         for r in discover_errors + records:
             summary.add(r)
         write_scan_html(discover_errors + records, output, checker)
         _print_summary(summary)
         return summary
-    if resume and output is not None:
+    if partition_size:
+        if output is None:
+            raise FactcheckError("--partition-size needs --output DIR")
+        from .distributed import PartitionedOutput
+
+        parts = PartitionedOutput(output, partition_size, fmt, resume=resume)
+        for r in parts.previous:
+            done[r["source"]] = r.get("sha256", "")
+            summary.add(r)
+    elif fmt == "parquet":
+        raise FactcheckError("--format parquet needs --output DIR --partition-size N")
+    elif resume and output is not None:
         previous, good = _done_records(output)
         with open(output, "r+b") as fh:
             fh.truncate(good)
@@ -214,13 +276,13 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     todo = [f for f in files if f not in done or (done[f] and _sha256_of(f) != done[f])]
     discover_errors = [r for r in discover_errors if r["source"] not in done]
     summary.skipped = len(files) - len(todo)
-    if output is not None:
+    if output is not None and parts is None:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             out_fh = open(output, "a" if resume else "w", encoding="utf-8")
         except OSError as exc:
             raise FactcheckError(f"cannot write: {exc.strerror or exc}", path=str(output)) from None
-    sink = out_fh or sys.stdout
+    sink = parts or out_fh or sys.stdout
     collected: list[dict] = []
     show = sys.stderr.isatty() if progress is None else progress
     bar = _progress(len(todo)) if show else None
@@ -230,7 +292,7 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
         for record in discover_errors:
             summary.add(record)
             _emit(sink, record, fmt, collected)
-        for record in iter_records(todo, checker, workers=workers, published=published):
+        for record in records_of(todo):
             summary.add(record)
             _emit(sink, record, fmt, collected)
             if bar:
@@ -248,12 +310,16 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
         sink.flush()
         if out_fh:
             out_fh.close()
+        if parts:
+            parts.close()
     _print_summary(summary)
     return summary
 
 
 def _emit(sink, record: dict, fmt: str, collected: list[dict]) -> None:
-    if fmt == "json":
+    if hasattr(sink, "add"):  # distributed.PartitionedOutput
+        sink.add(record)
+    elif fmt == "json":
         collected.append(record)
     elif fmt == "csv":
         sink.write(_csv_row(record))
@@ -264,6 +330,13 @@ def _emit(sink, record: dict, fmt: str, collected: list[dict]) -> None:
 
 
 def _sha256_of(path: str) -> str | None:
+    if is_url(path):
+        from .distributed import read_url
+
+        try:
+            return hashlib.sha256(read_url(path, sys.maxsize)).hexdigest()
+        except InputError:
+            return None
     try:
         with open(path, "rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()

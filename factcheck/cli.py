@@ -39,6 +39,7 @@ class ScanFormat(str, Enum):
     json = "json"
     csv = "csv"
     html = "html"
+    parquet = "parquet"
 
 
 def _fail(message: str) -> "typer.Exit":
@@ -128,8 +129,8 @@ def _terminal_width() -> int:
 
 @app.command("scan")
 def scan_cmd(
-    dirs: Annotated[list[Path], typer.Argument(help="Folders to scan recursively.")],
-    format: Annotated[ScanFormat, typer.Option("--format", "-f", help="jsonl (default), json, csv or html (with --output DIR).")] = ScanFormat.jsonl,
+    dirs: Annotated[list[str], typer.Argument(help="Folders to scan recursively, or fsspec URLs (file:///..., s3://... with s3fs).")],
+    format: Annotated[ScanFormat, typer.Option("--format", "-f", help="jsonl (default), json, csv, html (with --output DIR) or parquet (with --output DIR --partition-size N).")] = ScanFormat.jsonl,
     glob: Annotated[list[str], typer.Option("--glob", help="File pattern (repeatable); default *.txt, *.md, *.html.")] = [],  # noqa: B006
     workers: Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Worker processes (default: the machine's cores).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip files already in --output with the same content hash.")] = False,
@@ -142,15 +143,25 @@ def scan_cmd(
     exit_zero: ExitZeroOpt = False,
     max_bytes: MaxBytesOpt = 20 * 1024 * 1024,
     no_model: NoModelOpt = False,
+    dask: Annotated[Optional[str], typer.Option("--dask", metavar="ADDRESS", help="Run the scan on a Dask scheduler (tcp://host:8786), or 'local' for a LocalCluster of --workers processes (default 2). Needs factcheck[dask].")] = None,
+    partition_size: Annotated[Optional[int], typer.Option("--partition-size", min=1, help="With --output DIR: write part-00000.jsonl (or .parquet), ... of N records each.")] = None,
 ) -> None:
     """Batch-scan folders: one JSON report per line, a summary on stderr."""
-    from .batch import run_scan
+    from .batch import is_url, run_scan
 
     if resume and output is None:
         raise _fail("--resume needs --output FILE (the results to resume)")
+    if format is ScanFormat.parquet and partition_size is None:
+        raise _fail("--format parquet needs --output DIR --partition-size N")
+    if partition_size is not None and output is None:
+        raise _fail("--partition-size needs --output DIR")
+    if partition_size is not None and format not in (ScanFormat.jsonl, ScanFormat.parquet):
+        raise _fail(f"--partition-size writes jsonl or parquet parts, not {format.value}")
     opts = _options(facts, rules, no_default_facts, no_default_rules, no_model, max_bytes)
-    summary = run_scan(dirs, opts, output=output, fmt=format.value, globs=glob or None,
-                       workers=workers, resume=resume, published=_parse_date(published))
+    roots = [d if is_url(d) else Path(d) for d in dirs]
+    summary = run_scan(roots, opts, output=output, fmt=format.value, globs=glob or None,
+                       workers=workers, resume=resume, published=_parse_date(published),
+                       dask=dask, partition_size=partition_size)
     if summary.read == 0 and summary.errors:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if summary.findings and not exit_zero else EXIT_OK)

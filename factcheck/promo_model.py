@@ -17,6 +17,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ModelError
@@ -51,8 +52,7 @@ def features(words: list[str]) -> list[str]:
         if not w or w.isspace() or w in _QUOTES:
             continue
         if w.isalpha() and len(w) > CHAR_N - 1:
-            padded = f"<{w}>"
-            grams.extend("#" + padded[i:i + CHAR_N] for i in range(len(padded) - CHAR_N + 1))
+            grams.extend(_char_grams(w))
         if _NUM.match(w):
             norm.append("__num__")
         elif w in _SHAPES:
@@ -67,6 +67,13 @@ def features(words: list[str]) -> list[str]:
         out.append("__bos__ " + norm[0])
     out.extend(grams)
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _char_grams(word: str) -> tuple[str, ...]:
+    # Words repeat across sentences and articles: compute each word's grams once.
+    padded = f"<{word}>"
+    return tuple("#" + padded[i:i + CHAR_N] for i in range(len(padded) - CHAR_N + 1))
 
 
 def tokens_of(text: str, tokenizer) -> list[str]:

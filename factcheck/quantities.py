@@ -12,6 +12,7 @@ live and tested in ``tests/fixtures/quantities.yaml``.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Callable, Iterator
 
@@ -269,18 +270,70 @@ _REL = {"this": 0, "last": -1, "next": 1, "previous": -1, "past": -1, "the previ
 Emit = Callable[[int, int, str, object, "str | None", str | None, bool], None]
 
 
+
+# --- where to look ----------------------------------------------------------------
+# Every pattern needs an anchor: a digit, a number word, a month, a relative
+# time word, a vague plural. Passes only scan windows around anchors, which
+# made extraction about three times faster on news text (bench/throughput.py).
+ANCHOR = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundred|thousand|million|billion|trillion|dozens?|hundreds|thousands|millions|"
+    r"billions|tens|decades?|century|centuries|half|this|last|next|past|previous|current|"
+    r"an?\s+(?:second|minute|hour|day|week|month|year|decade|whole|full)|"
+    + MONTH_FULL + "|" + MONTH_ABBR + r")\b", re.I)
+WINDOW_BEFORE, WINDOW_AFTER = 48, 64
+_MONTH_ANY = re.compile(rf"\b{MONTH_CAP}")
+_RELATIVE_ANY = re.compile(r"\b(?:this|last|next|previous|past|current)\b", re.I)
+_windows: ContextVar[list[tuple[int, int]] | None] = ContextVar("quantity_windows", default=None)
+
+
+def anchor_windows(text: str) -> list[tuple[int, int]]:
+    """Merged character windows around anchors, ending at whitespace."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for m in ANCHOR.finditer(text):
+        lo = max(0, m.start() - WINDOW_BEFORE)
+        hi = min(n, m.end() + WINDOW_AFTER)
+        if out:  # the last window already ends at a word end: never rescan it (O(n^2))
+            hi = max(hi, out[-1][1])
+        while hi < n and not text[hi].isspace():
+            hi += 1  # never cut a word: lookaheads must see its end
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _finditer(pattern, text: str, flags: int = 0, guard: bool = True):
+    """Matches of ``pattern`` inside the anchor windows; none when ``guard`` is false
+    (the text lacks what the pattern needs, such as a month name)."""
+    if not guard:
+        return
+    rx = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
+    windows = _windows.get()
+    if windows is None:
+        yield from rx.finditer(text)
+        return
+    for lo, hi in windows:
+        yield from rx.finditer(text, lo, hi)
+
+
 def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
     pub_year = published.year if published else None
+    has_month = bool(_MONTH_ANY.search(text))
+    has_relative = bool(_RELATIVE_ANY.search(text))
 
     # 2023-10-26
-    for m in _rx(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])").finditer(text):
+    for m in _finditer(_rx(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])"), text):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
         if _valid_day(y, mo, d):
             emit(m.start(), m.end(), "date", f"{y:04d}-{mo:02d}-{d:02d}", "day", False)
 
     # September 22 last year
-    for m in re.finditer(rf"\b({MONTH_CAP})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(this|last|next)\s+year\b",
-                         text):
+    for m in _finditer(rf"\b({MONTH_CAP})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(this|last|next)\s+year\b",
+                         text, guard=has_month and has_relative):
         if pub_year is None:
             continue
         y, mo, d = pub_year + _REL[m[3].lower()], _month(m[1]), int(m[2])
@@ -288,8 +341,8 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
             emit(m.start(), m.end(), "date", f"{y:04d}-{mo:02d}-{d:02d}", "day", True)
 
     # October 26th, 2023 / Oct. 26 2023 / October 26
-    for m in re.finditer(rf"\b({MONTH_CAP})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
-                         rf"(?:,?\s+(\d{{4}})(?!\d))?", text):
+    for m in _finditer(rf"\b({MONTH_CAP})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
+                         rf"(?:,?\s+(\d{{4}})(?!\d))?", text, guard=has_month):
         mo, d = _month(m[1]), int(m[2])
         if m[3]:
             y = int(m[3])
@@ -300,8 +353,8 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
             emit(m.start(), m.end(), "date", value, "day", rel)
 
     # 26 October 2023 / 26th of Oct / 26 Oct
-    for m in re.finditer(rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_CAP})"
-                         rf"(?:,?\s+(\d{{4}})(?!\d))?", text):
+    for m in _finditer(rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_CAP})"
+                         rf"(?:,?\s+(\d{{4}})(?!\d))?", text, guard=has_month):
         d, mo = int(m[1]), _month(m[2])
         if m[3]:
             y = int(m[3])
@@ -312,14 +365,14 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
             emit(m.start(), m.end(), "date", value, "day", rel)
 
     # April this year / April last year
-    for m in re.finditer(rf"\b({MONTH_CAP})\s+(this|last|next)\s+year\b", text):
+    for m in _finditer(rf"\b({MONTH_CAP})\s+(this|last|next)\s+year\b", text, guard=has_month and has_relative):
         if pub_year is None:
             continue
         y = pub_year + _REL[m[2].lower()]
         emit(m.start(), m.end(), "date", f"{y:04d}-{_month(m[1]):02d}", "month", True)
 
     # last April / this April
-    for m in re.finditer(rf"\b((?i:this|last|next))\s+({MONTH_CAP})\b", text):
+    for m in _finditer(rf"\b((?i:this|last|next))\s+({MONTH_CAP})\b", text, guard=has_month and has_relative):
         if published is None:
             continue
         mo = _month(m[2])
@@ -334,11 +387,11 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
         emit(m.start(), m.end(), "date", f"{y:04d}-{mo:02d}", "month", True)
 
     # October 2023 / Oct. 2023
-    for m in re.finditer(rf"\b({MONTH_CAP}),?\s+(\d{{4}})(?!\d)", text):
+    for m in _finditer(rf"\b({MONTH_CAP}),?\s+(\d{{4}})(?!\d)", text, guard=has_month):
         emit(m.start(), m.end(), "date", f"{int(m[2]):04d}-{_month(m[1]):02d}", "month", False)
 
     # 2012-13, 2012-2013, 2012/13: spans of years ("2023-10" stays a year-month)
-    for m in re.finditer(r"(?<![\w.,/-])((?:1[89]|20)\d{2})\s?[-–/]\s?((?:1[89]|20)?\d{2})(?![\w%.-]|,\d)",
+    for m in _finditer(r"(?<![\w.,/-])((?:1[89]|20)\d{2})\s?[-–/]\s?((?:1[89]|20)?\d{2})(?![\w%.-]|,\d)",
                          text):
         first = int(m[1])
         tail = m[2]
@@ -349,20 +402,20 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
             emit(m.start(), m.end(), "date", f"{first:04d}/{second:04d}", "range", False)
 
     # the 1990s
-    for m in re.finditer(r"(?<![\w.,])((?:1[89]|20)\d0)s\b", text):
+    for m in _finditer(r"(?<![\w.,])((?:1[89]|20)\d0)s\b", text):
         first = int(m[1])
         emit(m.start(), m.end(), "date", f"{first:04d}/{first + 9:04d}", "range", False)
 
     # in April / since March (a bare month needs a cue: "may" and "march" are verbs)
-    for m in re.finditer(rf"\b(?i:in|since|by|until|till|from|during|before|after|of|"
+    for m in _finditer(rf"\b(?i:in|since|by|until|till|from|during|before|after|of|"
                          rf"early|mid|late|through|and|to|for|between|next|last|this)[\s-]"
-                         rf"({MONTH_CAP})(?![\w-])", text):
+                         rf"({MONTH_CAP})(?![\w-])", text, guard=has_month):
         value, rel = _resolve_month(_month(m[1]), published)
         emit(m.start(1), m.end(1), "date", value, "month", rel)
 
     # this year / last month / next year
-    for m in re.finditer(r"\b(this|last|next|the previous|the past|current)\s+(year|month)\b",
-                         text, re.I):
+    for m in _finditer(r"\b(this|last|next|the previous|the past|current)\s+(year|month)\b",
+                         text, re.I, guard=has_relative):
         if published is None:
             continue
         step = _REL[m[1].lower()]
@@ -375,8 +428,8 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
             emit(m.start(), m.end(), "date", f"{y:04d}-{mo:02d}", "month", True)
 
     # two years ago / 3 days ago
-    for m in re.finditer(rf"{_LEFT}({_DIGITS}|{_WORD}|a|an)\s+(years?|months?|weeks?|days?)\s+ago\b",
-                         text, re.I):
+    for m in _finditer(rf"{_LEFT}({_DIGITS}|{_WORD}|a|an)\s+(years?|months?|weeks?|days?)\s+ago\b",
+                         text, re.I, guard=" ago" in text):
         if published is None:
             continue  # the duration pass reads "two years" then
         n = int(parse_number(m[1]) if m[1].lower() not in ("a", "an") else 1)
@@ -393,11 +446,11 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
                  "day", True)
 
     # mid-2005, early-2010
-    for m in re.finditer(r"\b(?:mid|early|late)-(1[89]\d{2}|20\d{2})(?![\w%])", text, re.I):
+    for m in _finditer(r"\b(?:mid|early|late)-(1[89]\d{2}|20\d{2})(?![\w%])", text, re.I):
         emit(m.start(1), m.end(1), "date", m[1], "year", False)
 
     # bare years: "since 2012", "the 2012 Olympics", "in 2012." (not "Euro 2024")
-    for m in re.finditer(r"(?<![\w.,$€£¥/-])(1[89]\d{2}|20\d{2})(?![\w%]|[.,]\d|\s?(?:yuan|dollars|"
+    for m in _finditer(r"(?<![\w.,$€£¥/-])(1[89]\d{2}|20\d{2})(?![\w%]|[.,]\d|\s?(?:yuan|dollars|"
                          r"euros|pounds|yen|percent|per cent|times|people|units))", text, re.I):
         if _in_name(text, m.start(), m.end()):
             continue
@@ -410,11 +463,11 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
 
 def _money_pass(text: str, emit) -> None:
     prefix = _rx(rf"{_LEFT}({_CUR_PREFIX})\s?({NUMBER})")
-    for m in prefix.finditer(text):
+    for m in _finditer(prefix, text):
         code = CURRENCY_SYMBOLS[m[1].lower().rstrip(".") if m[1].lower() != "rs." else "rs."]
         emit(m.start(), m.end(), "money", _clean_value(parse_number(m[2])), code, None)
     suffix = _rx(rf"{_LEFT}({NUMBER})\s?-?({_CUR_SUFFIX})(?![\w])")
-    for m in suffix.finditer(text):
+    for m in _finditer(suffix, text):
         word = m[2].lower()
         value = parse_number(m[1]) * SUBUNIT.get(word, 1)
         emit(m.start(), m.end(), "money", _clean_value(value), CURRENCY_SYMBOLS[word], None)
@@ -422,16 +475,16 @@ def _money_pass(text: str, emit) -> None:
 
 def _percent_pass(text: str, emit) -> None:
     rx = _rx(rf"{_LEFT}({NUMBER_NO_A})\s?(%|percent\b|per cent\b|pct\b|percentage points?\b)")
-    for m in rx.finditer(text):
+    for m in _finditer(rx, text):
         unit = "pp" if m[2].lower().startswith("percentage") else "%"
         emit(m.start(), m.end(), "percent", _clean_value(parse_number(m[1])), unit, None)
 
 
 def _multiple_pass(text: str, emit) -> None:
     rx = _rx(rf"{_LEFT}({_DIGITS}|{_WORD})(?:\s?-?fold\b|\s+times\b(?!\s+(?:a|per|each|every)\s))")
-    for m in rx.finditer(text):
+    for m in _finditer(rx, text):
         emit(m.start(), m.end(), "multiple", _clean_value(parse_number(m[1])), "x", None)
-    for m in re.finditer(r"(?<![\w.,])(\d+(?:\.\d+)?)x(?![\w])", text):
+    for m in _finditer(r"(?<![\w.,])(\d+(?:\.\d+)?)x(?![\w])", text):
         emit(m.start(), m.end(), "multiple", _clean_value(float(m[1])), "x", None)
 
 
@@ -444,7 +497,7 @@ _DURATION_ADJ = r"(?:\s+(?:continuous|consecutive|straight|successive|full|long|
 def _duration_pass(text: str, emit) -> None:
     rx = _rx(rf"{_LEFT}({NUMBER_NO_A}|half an?|an?|a whole|a full)({_DURATION_ADJ})[\s-]+"
              rf"({_DUR_WORDS})\b")
-    for m in rx.finditer(text):
+    for m in _finditer(rx, text):
         unit = DURATION_UNITS[m[3].lower()]
         number = m[1].lower()
         if number.startswith(("a ", "an ")) or number in ("a", "an"):
@@ -486,23 +539,23 @@ def _metre_not_million(text: str, number: str, end: int) -> bool:
 def _count_pass(text: str, emit) -> None:
     vague = _rx(r"\b(tens|hundreds|thousands|millions|billions|dozens)(\s+of\s+"
                 r"(?:thousands|millions|billions))?(?=\s+of\b)")
-    for m in vague.finditer(text):
+    for m in _finditer(vague, text):
         value = VAGUE[m[1].lower()]
         if m[2]:
             value *= VAGUE[m[2].split()[-1].lower()]
         emit(m.start(), m.end(), "count", _clean_value(value), None, True)
-    for m in _rx(r"\b(?:a|one|half a)\s+dozen\b").finditer(text):
+    for m in _finditer(_rx(r"\b(?:a|one|half a)\s+dozen\b"), text):
         emit(m.start(), m.end(), "count", 6 if m[0].lower().startswith("half") else 12, None, None)
 
     # "508m tall", "17m per second": a number glued to "m" that is a length.
-    for m in _rx(rf"{_LEFT}({_DIGITS})m(?![\w])({PER_UNIT})?").finditer(text):
+    for m in _finditer(_rx(rf"{_LEFT}({_DIGITS})m(?![\w])({PER_UNIT})?"), text):
         if _metre_not_million(text, m[1], m.end(1) + 1):
             unit = "m" + (" " + m[2].strip() if m[2] and m[2].strip().startswith("per") else
                           m[2] or "")
             emit(m.start(), m.end(), "count", _clean_value(parse_number(m[1])), unit, None)
 
     rx = _rx(rf"{_LEFT}({NUMBER})(?:[\s-]?({MEASURE_UNITS})({PER_UNIT})?(?![\w/])|(?![A-Za-z\d]))")
-    for m in rx.finditer(text):
+    for m in _finditer(rx, text):
         number = m[1]
         has_digit = any(c.isdigit() for c in number)
         if not has_digit:
@@ -526,11 +579,7 @@ def extract_quantities(text: str, published: date | None = None) -> list[Quantit
     claimed = _Claimed(len(text))
     found: list[Quantity] = []
 
-    for rx in SKIP_ZONES:
-        for m in rx.finditer(text):
-            claimed.take(m.start(), m.end())
-
-    def make_emit(relative_ok: bool = True):
+    def make_emit():
         def emit(start, end, kind, value, unit_or_precision, extra, approx=None):
             # Trailing spaces of a regex never belong to the mention.
             while end > start and text[end - 1].isspace():
@@ -549,17 +598,28 @@ def extract_quantities(text: str, published: date | None = None) -> list[Quantit
         return emit
 
     emit = make_emit()
+    token = _windows.set(anchor_windows(text))
+    try:
+        for rx in SKIP_ZONES:
+            for m in _finditer(rx, text):
+                claimed.take(m.start(), m.end())
+        _run_passes(text, published, emit, claimed)
+    finally:
+        _windows.reset(token)
+    found.sort(key=lambda q: (q.start, q.end))
+    return found
+
+
+def _run_passes(text, published, emit, claimed) -> None:
     _date_passes(text, published, emit)
     for rx in LATE_SKIP_ZONES:
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text):
             claimed.take(m.start(), m.end())
     _money_pass(text, emit)
     _percent_pass(text, emit)
     _multiple_pass(text, emit)
     _duration_pass(text, emit)
     _count_pass(text, emit)
-    found.sort(key=lambda q: (q.start, q.end))
-    return found
 
 
 def iter_kinds(quantities: list[Quantity], kind: str) -> Iterator[Quantity]:

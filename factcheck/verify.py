@@ -100,7 +100,7 @@ def _unitless_hint(q: Quantity, facts: list[Fact]) -> str | None:
 
 
 def ranked_attributes(q: Quantity, store: FactStore, sentence_lower: str,
-                      offset: int) -> list[tuple[int, str]]:
+                      offset: int, cue_cache: dict | None = None) -> list[tuple[int, str]]:
     """(distance, attribute) for every attribute of the quantity's kind cued in the sentence,
     nearest cue first: in "unveiled on January 17 and went on sale on January 31" the
     first date is about the unveiling, the second about the sale."""
@@ -109,7 +109,11 @@ def ranked_attributes(q: Quantity, store: FactStore, sentence_lower: str,
     for aid, attr in store.attributes.items():
         if attr.kind != q.kind:
             continue
-        cues = [m.start() for m in store.cue_regex(aid).finditer(sentence_lower)]
+        cues = cue_cache.get(aid) if cue_cache is not None else None
+        if cues is None:  # one scan per sentence and attribute, not per quantity (O(n^2))
+            cues = [m.start() for m in store.cue_regex(aid).finditer(sentence_lower)]
+            if cue_cache is not None:
+                cue_cache[aid] = cues
         if cues:
             # a cue before the quantity reads closer than one after it
             ranked.append((min(abs(c - pos) if c <= pos else (c - pos) * 2 for c in cues), aid))
@@ -177,8 +181,9 @@ def verify_sentence(text: str, quantities: list[Quantity], mentions: list[Mentio
     plans: dict[int, dict[str, list[str]]] = {}
     groups: dict[tuple, list[Quantity]] = {}
     keys: dict[int, tuple] = {}
+    cue_cache: dict[str, list[int]] = {}
     for q in quantities:
-        ranked = ranked_attributes(q, store, lower, offset)
+        ranked = ranked_attributes(q, store, lower, offset, cue_cache)
         plans[q.start] = {e: attributes_for(q, e, store, ranked) for e in entity_order}
         keys[q.start] = (q.kind, ranked[0][1] if ranked else None)
         groups.setdefault(keys[q.start], []).append(q)

@@ -147,3 +147,18 @@ rules:
     assert "missed match: 'Order today.'" in out
     assert "false hit (no_match fired): 'Shoppers buy now and pay later.'" in out
     assert "1 missed, 1 false hit(s)" in out
+
+
+def test_cli_json_identical_across_processes_and_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-m", "factcheck", EXAMPLE, "--format", "json"],
+                              capture_output=True, env=env, cwd=tmp_path, check=False)
+        assert done.returncode == 1, done.stderr
+        outs.append(done.stdout)
+    assert outs[0] == outs[1]
