@@ -107,6 +107,8 @@ def check_one(path: str, checker=None, published=_GLOBAL, *, source: str | None 
         raw = _read(path, checker.options.max_bytes)
     except InputError as exc:
         return {"source": source, "error": exc.message}
+    except OSError as exc:  # a read that failed below the reader (a race, a URL backend)
+        return {"source": source, "error": f"cannot read: {exc.strerror or exc}"}
     digest = hashlib.sha256(raw).hexdigest()
     try:
         report = checker.check(article_from_bytes(raw, source, published))

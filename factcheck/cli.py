@@ -251,8 +251,9 @@ def train_cmd(
                f"F1 {s['f1']:.3f} ROC-AUC {s['roc_auc']:.3f} Brier {s['brier']:.3f}")
     for name, a in (meta.get("heldout_articles") or {}).items():
         typer.echo(f"held-out articles ({name}): passage precision {a['passage_precision']:.3f} "
-                   f"recall {a['passage_recall']:.3f} F1 {a['passage_f1']:.3f}; clean articles "
-                   f"flagged {a['clean_articles_flagged']:.3f} of {a['articles']} articles")
+                   f"recall {a['passage_recall']:.3f} F1 {a['passage_f1']:.3f} over "
+                   f"{a['gold_passages']} passages; {a['clean_articles_flagged']:.1%} of "
+                   f"{a['clean_articles']} clean articles flagged")
     typer.echo(f"wrote {(output or shipped_model_dir())}")
 
 

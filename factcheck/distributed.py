@@ -34,7 +34,7 @@ from typing import Iterator, Sequence
 
 from .errors import FactcheckError, InputError
 
-DEFAULT_PARTITION_FORMATS = ("jsonl", "parquet")
+PARTITION_FORMATS = ("jsonl", "parquet")
 _PART = re.compile(r"^part-(\d{5,})\.(jsonl|parquet)$")
 _CHECKERS: dict = {}  # per worker process: Options -> Checker (one entry in practice)
 
@@ -368,7 +368,7 @@ class PartitionedOutput:
     """
 
     def __init__(self, folder: Path, size: int, fmt: str, *, resume: bool = False) -> None:
-        if fmt not in DEFAULT_PARTITION_FORMATS:
+        if fmt not in PARTITION_FORMATS:
             raise FactcheckError(f"--partition-size writes jsonl or parquet parts, not {fmt}")
         if fmt == "parquet":
             _pyarrow()

@@ -105,4 +105,5 @@ class PassageScores:
         return {"passage_precision": round(self.precision, 4), "passage_recall": round(self.recall, 4),
                 "passage_f1": round(self.f1, 4), "clean_articles_flagged": round(self.clean_flag_rate, 4),
                 "ad_articles_flagged": round(self.flagged_ads / self.n_ads, 4) if self.n_ads else 0.0,
-                "articles": self.n_ads + self.n_clean, "gold_passages": self.n_gold}
+                "articles": self.n_ads + self.n_clean, "clean_articles": self.n_clean,
+                "gold_passages": self.n_gold}

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from .attributes import BUILTIN, KINDS, Attribute
 from .errors import DataError, FactcheckError, Problems
 from .quantities import DURATION_UNITS
-from .resources import shipped_facts_dir, yaml_files
+from .resources import display_path, shipped_facts_dir, yaml_files
 from .yamlsafe import Located, load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -314,10 +314,7 @@ def _read_into(path: Path, store: FactStore, display: str) -> list[FactcheckErro
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return display_path(path)
 
 
 def lint_facts(paths: Iterable[Path], store: FactStore | None = None) -> tuple[FactStore, list[FactcheckError]]:

@@ -182,6 +182,7 @@ def build_nlp(facts=None, rules=None) -> Language:
     from . import linking, rules as _rules  # noqa: F401 - registers the factories
 
     nlp = spacy.blank("en")
+    nlp.max_length = 10**10  # no parser/NER here; input size is bounded by --max-bytes instead
     make_tokenizer_rules(nlp)
     nlp.add_pipe("factcheck_sentences")
     nlp.add_pipe("factcheck_quantities")

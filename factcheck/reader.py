@@ -139,7 +139,8 @@ def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
     if len(raw) > max_bytes:
-        raise InputError(f"input is over the --max-bytes limit of {max_bytes:,}", path=name,
+        raise InputError(f"input is over the --max-bytes limit of {max_bytes:,}",
+                         path="<stdin>" if name == "-" else name,
                          hint="raise --max-bytes to check it anyway")
     return raw
 

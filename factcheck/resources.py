@@ -38,3 +38,20 @@ def yaml_files(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
     return [path]
+
+
+def display_path(path: Path) -> str:
+    """How reports name a data file: shipped files by their place in the source tree
+    (``corpora/facts/x.yaml``, ``rules/x.yaml``) wherever factcheck is installed, so
+    output does not depend on the machine; other files relative to the working folder."""
+    path = Path(path)
+    resolved = path.resolve()
+    for shipped, shown in ((shipped_facts_dir(), "corpora/facts"), (shipped_rules_dir(), "rules")):
+        try:
+            return f"{shown}/{resolved.relative_to(shipped.resolve()).as_posix()}"
+        except ValueError:
+            continue
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -39,25 +39,39 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     pass
 
 
+_SCALAR_ERRORS = (ValueError, TypeError, AttributeError, LookupError, ArithmeticError)
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node):
+    """construct_object, with a bad scalar (`2023-02-30`, `!!int x`) as a DataError at its line."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except _SCALAR_ERRORS as exc:
+        value = node.value if isinstance(node.value, str) else ""
+        raise DataError(f"invalid value {value[:60]!r}: {' '.join(str(exc).split())[:120]}",
+                        line=node.start_mark.line + 1,
+                        hint="correct it, or quote it to keep it as text") from None
+
+
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Located:
     out = Located()
     out.line = node.start_mark.line + 1
     out.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise DataError("a mapping key must be a plain value",
                             line=key_node.start_mark.line + 1)
         if key in out:
             raise DataError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1,
                             hint="each key may appear once in a mapping")
-        out[key] = loader.construct_object(value_node, deep=True)
+        out[key] = _construct(loader, value_node)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
     return out
 
 
 def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LocatedList:
-    out = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    out = LocatedList(_construct(loader, child) for child in node.value)
     out.line = node.start_mark.line + 1
     return out
 
@@ -110,6 +124,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
         raise DataError(f"document over the {MAX_YAML_BYTES:,}-character limit", path=name)
 
     loader = _Loader(text)
+    node = None
     try:
         # Scan events first: aliases are refused before any construction.
         node = loader.get_single_node()
@@ -130,6 +145,9 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
         raise DataError(f"YAML error: {exc}", path=name) from None
     except RecursionError:
         raise DataError(f"nesting deeper than {MAX_DEPTH} levels", path=name) from None
+    except _SCALAR_ERRORS as exc:  # a bad top-level scalar such as `!!timestamp x`
+        raise DataError(f"invalid value: {' '.join(str(exc).split())[:120]}", path=name,
+                        line=node.start_mark.line + 1 if node is not None else None) from None
     finally:
         loader.dispose()
 

@@ -251,6 +251,12 @@ def test_parquet_partitions_hold_the_same_records(folder, local_jsonl, tmp_path,
     rows = sum((pq.read_table(out / n).to_pylist() for n in names), [])
     assert [r["report"].encode("utf-8") + b"\n" for r in rows] == _lines(local_jsonl)
     assert sum(r["error"] is not None for r in rows) == 2
+    # interrupted before the last part was written: --resume writes the same bytes again
+    last = (out / names[-1]).read_bytes()
+    (out / names[-1]).unlink()
+    main(["scan", str(folder), "--workers", "1", "--output", str(out), "--format", "parquet",
+          "--partition-size", "10", "--resume"])
+    assert (out / names[-1]).read_bytes() == last
 
 
 def test_parquet_without_pyarrow_is_a_one_line_error(folder, tmp_path, capsys):

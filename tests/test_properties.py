@@ -1,0 +1,117 @@
+"""Properties over arbitrary text (hypothesis): nothing raises, offsets hold, output is stable.
+
+* ``extract_quantities`` never raises and every span is ``text[start:end] == q.text``;
+* the full ``Checker`` never raises on ``check_text``, every reported span (claims,
+  quantities, entity mentions, promotions, their rule signals, rule hits) gives
+  back its text, and the JSON is byte-identical across two runs;
+* the YAML loader raises only ``DataError``, whatever the text.
+
+Budget: about a minute in all (``max_examples=150`` per property, no deadline).
+bench/fuzz.py runs the same targets for as long as you like.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factcheck.errors import DataError
+from factcheck.quantities import extract_quantities
+from factcheck.yamlsafe import load_yaml
+
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+FRAGMENTS = [
+    "The Xiaomi 14", "Xiaomi Mi 14", "the Galaxy S24", "Samsung", "Tesla", "Apple", "JWST",
+    "launched on", "went on sale", "was priced at", "costs", "starting price of", "sold",
+    "revenue rose", "market share", "grew by", "fell", "up", "about", "nearly", "more than",
+    "October 26, 2023", "26 October 2023", "Oct. 26", "2023-10-26", "2024/01/29", "in 2023",
+    "last year", "next month", "this week", "two years ago", "March", "May", "may", "June 5th",
+    "2012-13", "1990s", "Q3", "3,999 yuan", "¥3999", "RMB 5,999", "$799.99", "US$1.5 billion",
+    "€1.2bn", "£5m", "5m", "1,500m", "Rs. 50,000", "₹80,000", "HK$6,999", "20%", "12.5 per cent",
+    "three million", "a dozen", "half a million", "tens of thousands", "twice", "3x", "10-fold",
+    "100m tall", "24 hours", "a decade", "0.5", "-3", "1e9", "10,00,000", "٣٬٩٩٩", "３９９９元",
+    "Buy now on Tmall", "JD.com", "limited stock", "doctors recommend", "Liver Formula",
+    "Updated on 2024-01-29", "said", "\"", "“", "”", "(", ")", "—", "&amp;", "<p>", "e.g.",
+]
+SEPARATORS = [" ", " ", " ", ", ", ". ", "! ", "? ", "\n", "\n\n", "", "-", "/", "\t", ": "]
+
+
+@st.composite
+def news_text(draw) -> str:
+    parts = draw(st.lists(st.tuples(
+        st.one_of(st.sampled_from(FRAGMENTS), st.integers(-10**12, 10**12).map(str),
+                  st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),
+                  st.dates().map(str), st.text(max_size=6)),
+        st.sampled_from(SEPARATORS)), max_size=40))
+    return "".join(a + b for a, b in parts)
+
+
+any_text = st.one_of(st.text(), news_text())
+published = st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)))
+
+
+def spans_ok(text: str, node) -> None:
+    if isinstance(node, dict):
+        if isinstance(node.get("start"), int) and isinstance(node.get("end"), int):
+            assert 0 <= node["start"] <= node["end"] <= len(text), node
+            if "text" in node:
+                assert text[node["start"]:node["end"]] == node["text"], node
+        for value in node.values():
+            spans_ok(text, value)
+    elif isinstance(node, list):
+        for value in node:
+            spans_ok(text, value)
+
+
+@SETTINGS
+@given(text=any_text, pub=published)
+def test_quantities_never_raise_and_spans_hold(text, pub):
+    quantities = extract_quantities(text, pub)
+    for q in quantities:
+        assert 0 <= q.start < q.end <= len(text)
+        assert text[q.start:q.end] == q.text
+    starts = [q.start for q in quantities]
+    assert starts == sorted(starts)
+
+
+@SETTINGS
+@given(text=any_text, pub=published)
+def test_checker_never_raises_spans_hold_and_output_is_deterministic(shipped_checker, text, pub):
+    report = shipped_checker.check_text(text, "prop.txt", pub)
+    assert report.text == text
+    first = report.as_dict()
+    spans_ok(text, first)
+    for claim in first["claims"]:
+        starts = {q["start"] for q in claim["quantities"]}
+        for verdict in claim["verdicts"]:
+            assert verdict["quantity_start"] in starts
+    for promotion in first["promotions"]:
+        for signal in promotion.get("signals", []):
+            if "start" in signal:
+                assert promotion["start"] <= signal["start"] <= signal["end"] <= promotion["end"]
+    again = shipped_checker.check_text(text, "prop.txt", pub).as_dict()
+    assert json.dumps(first, ensure_ascii=False) == json.dumps(again, ensure_ascii=False)
+
+
+YAML_BITS = ["version: 1\n", "entities:\n", "rules:\n", "  - id: x\n", "    name: X\n",
+             "    facts:\n", "      - attribute: price\n", "        value: 3999\n", "- ", "  ",
+             ": ", "&a ", "*a ", "!!python/object:os.system ", "!!binary ", "!!set ", "!!omap ",
+             "? ", "[", "]", "{", "}", ",", "'", '"', "|\n", ">\n", "#", "---\n", "...\n", "%YAML 1.1\n",
+             "%TAG ! tag:x,2000:\n", "<<: ", "\t", "\n", "~", "null", "2023-10-26", "1e9", ".inf",
+             "0x1F", "yes", "!!timestamp ", "!!int ", "!!bool ", "2023-02-30", "0000-01-01", "\\", "\x85", "\ufeff", "\u2028", "\x00", "\x07"]
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(), st.lists(st.one_of(st.sampled_from(YAML_BITS), st.text(max_size=4)),
+                                            max_size=40).map("".join)))
+def test_yaml_loader_raises_only_data_error(text):
+    try:
+        load_yaml("x.yaml", text)
+    except DataError as exc:
+        message = str(exc)
+        assert message.startswith("x.yaml") and "\n" not in message
