@@ -23,6 +23,7 @@ import json
 import multiprocessing as mp
 import os
 import re
+import signal
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -84,7 +85,17 @@ def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple
     return sorted(found), errors
 
 
+class ScanInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a scan; carries the output file so the message can say how to resume."""
+
+    def __init__(self, output: str | None) -> None:
+        super().__init__(output)
+        self.output = output
+
+
 def _init_worker(options, published) -> None:
+    # The parent alone handles Ctrl-C: workers would each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _CHECKER, _PUBLISHED
     if _CHECKER is None:  # spawn start method: build it here
         from .check import Checker
@@ -302,10 +313,8 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
         if fmt == "json":
             sink.write(json.dumps(collected, ensure_ascii=False, indent=2) + "\n")
     except KeyboardInterrupt:
-        sink.flush()
-        print("factcheck: scan interrupted; complete records are kept; rerun with --resume",
-              file=sys.stderr)
-        raise
+        sink.flush()  # whole lines only: each record was written in one call
+        raise ScanInterrupted(str(output) if output else None) from None
     finally:
         if bar:
             bar[0].stop()

@@ -159,12 +159,24 @@ def scan_cmd(
         raise _fail(f"--partition-size writes jsonl or parquet parts, not {format.value}")
     opts = _options(facts, rules, no_default_facts, no_default_rules, no_model, max_bytes)
     roots = [d if is_url(d) else Path(d) for d in dirs]
-    summary = run_scan(roots, opts, output=output, fmt=format.value, globs=glob or None,
-                       workers=workers, resume=resume, published=_parse_date(published),
-                       dask=dask, partition_size=partition_size)
+    try:
+        summary = run_scan(roots, opts, output=output, fmt=format.value, globs=glob or None,
+                           workers=workers, resume=resume, published=_parse_date(published),
+                           dask=dask, partition_size=partition_size)
+    except KeyboardInterrupt as exc:  # Typer would turn it into a silent exit 130
+        _interrupted(getattr(exc, "output", None))
     if summary.read == 0 and summary.errors:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if summary.findings and not exit_zero else EXIT_OK)
+
+
+def _interrupted(output: Optional[str]) -> None:
+    if output:
+        typer.echo(f"factcheck: interrupted; the complete records are kept in {output}: rerun "
+                   "the same command with --resume to finish", err=True)
+    else:
+        typer.echo("factcheck: interrupted", err=True)
+    raise typer.Exit(130)
 
 
 @rules_app.command("lint")

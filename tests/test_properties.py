@@ -21,35 +21,10 @@ from hypothesis import strategies as st
 from factcheck.errors import DataError
 from factcheck.quantities import extract_quantities
 from factcheck.yamlsafe import load_yaml
+from strategies import news_text
 
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-FRAGMENTS = [
-    "The Xiaomi 14", "Xiaomi Mi 14", "the Galaxy S24", "Samsung", "Tesla", "Apple", "JWST",
-    "launched on", "went on sale", "was priced at", "costs", "starting price of", "sold",
-    "revenue rose", "market share", "grew by", "fell", "up", "about", "nearly", "more than",
-    "October 26, 2023", "26 October 2023", "Oct. 26", "2023-10-26", "2024/01/29", "in 2023",
-    "last year", "next month", "this week", "two years ago", "March", "May", "may", "June 5th",
-    "2012-13", "1990s", "Q3", "3,999 yuan", "¥3999", "RMB 5,999", "$799.99", "US$1.5 billion",
-    "€1.2bn", "£5m", "5m", "1,500m", "Rs. 50,000", "₹80,000", "HK$6,999", "20%", "12.5 per cent",
-    "three million", "a dozen", "half a million", "tens of thousands", "twice", "3x", "10-fold",
-    "100m tall", "24 hours", "a decade", "0.5", "-3", "1e9", "10,00,000", "٣٬٩٩٩", "３９９９元",
-    "Buy now on Tmall", "JD.com", "limited stock", "doctors recommend", "Liver Formula",
-    "Updated on 2024-01-29", "said", "\"", "“", "”", "(", ")", "—", "&amp;", "<p>", "e.g.",
-]
-SEPARATORS = [" ", " ", " ", ", ", ". ", "! ", "? ", "\n", "\n\n", "", "-", "/", "\t", ": "]
-
-
-@st.composite
-def news_text(draw) -> str:
-    parts = draw(st.lists(st.tuples(
-        st.one_of(st.sampled_from(FRAGMENTS), st.integers(-10**12, 10**12).map(str),
-                  st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),
-                  st.dates().map(str), st.text(max_size=6)),
-        st.sampled_from(SEPARATORS)), max_size=40))
-    return "".join(a + b for a, b in parts)
-
 
 any_text = st.one_of(st.text(), news_text())
 published = st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)))

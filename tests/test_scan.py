@@ -97,3 +97,39 @@ def test_scan_python_api_yields_reports(folder):
     records = list(scan([folder], workers=1))
     assert len(records) == len(ARTICLES)
     assert all(r["schema"] == "factcheck.report/1" for r in records)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_scan_sigint_stops_cleanly_and_resume_completes(folder, tmp_path, workers):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i, src in enumerate(sorted(folder.rglob("*.txt")) * 15):  # long enough to interrupt
+        shutil.copy(src, folder / f"copy-{i:03d}.txt")
+    full = tmp_path / "full.jsonl"
+    run_scan([folder], Options(), output=full, workers=1, progress=False)
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "factcheck", "scan", str(folder), "--workers", workers,
+           "--output", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 2):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    err = err.decode()
+    if proc.returncode in (0, 1) or out.read_bytes() == full.read_bytes():
+        pytest.skip("the scan finished before the signal arrived")
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "--resume" in err
+    data = out.read_bytes()
+    assert data.endswith(b"\n") and all(json.loads(line) for line in data.splitlines())
+    done = subprocess.run(cmd + ["--resume"], capture_output=True, cwd=ROOT,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert out.read_bytes() == full.read_bytes()
