@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import FactcheckError, Problems
+from .errors import FactcheckError, InputError, Problems
 from .render import Format
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -110,12 +110,23 @@ def check_cmd(
 
     pub = _parse_date(published)
     checker = Checker(_options(facts, rules, no_default_facts, no_default_rules, no_model, max_bytes))
-    reports = [checker.check_path(a, pub) for a in articles]
+    reports, failed = [], []
+    for a in articles:
+        try:
+            reports.append(checker.check_path(a, pub))
+        except InputError as exc:  # report the readable ones; name each unreadable one
+            failed.append(exc)
+    for exc in failed:
+        typer.echo(f"factcheck: error: {exc}", err=True)
+    if not reports:
+        raise typer.Exit(EXIT_ERROR)
     if color is None and output is None and format is Format.text:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    text = render(reports, format, color=color,
+    text = render(reports, format, color=color, many=len(articles) > 1,
                   width=None if output or not sys.stdout.isatty() else _terminal_width())
     _write(text, output)
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
     findings = any(r.has_findings for r in reports)
     raise typer.Exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_OK)
 

@@ -162,3 +162,13 @@ def test_cli_json_identical_across_processes_and_hash_seeds(tmp_path):
         assert done.returncode == 1, done.stderr
         outs.append(done.stdout)
     assert outs[0] == outs[1]
+
+
+def test_cli_one_bad_file_among_several_loses_nothing(capsys, tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    code, out, err = run(capsys, EXAMPLE, str(bad), "--format", "json")
+    assert code == 2
+    (report,) = json.loads(out)  # still an array, as for several articles: the good one is in it
+    assert report["source"].endswith("galaxy-s24-launch.txt")
+    assert err.strip().splitlines() == [f"factcheck: error: {bad}: empty file (no text to check)"]

@@ -29,9 +29,10 @@ def to_jsonl_line(record: dict) -> str:
 
 
 def render(reports: Sequence[Report], fmt: Format, *, color: bool | None = None,
-           width: int | None = None) -> str:
+           width: int | None = None, many: bool | None = None) -> str:
+    """``many``: the user named several articles (JSON is then an array, even if some failed)."""
     if fmt is Format.json:
-        return to_json(reports)
+        return to_json(reports, many=many)
     if fmt is Format.jsonl:
         return "".join(to_jsonl_line(r.as_dict()) for r in reports)
     if fmt is Format.markdown:
