@@ -580,7 +580,7 @@ def write_scan_html(records: list[dict], out_dir: Path, checker) -> None:
         if changed:
             banner = ('<p class="warn">This file changed since the scan: the page shows its '
                       "current content, the index row the scanned one.</p>\n")
-        body = (f'<nav class="back"><a href="../index.html">\u2190 all articles</a></nav>\n'
+        body = ('<nav class="back"><a href="../index.html">\u2190 all articles</a></nav>\n'
                 + banner + _reports_body([report]))
         try:
             _write(pages / name, _document(f"factcheck: {record['source']}", body))
