@@ -355,6 +355,11 @@ class RuleMatcher:
         self.name = name
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab)
+        # Token patterns that must open a sentence with one of known words run
+        # only on sentences that open with such a word (spaCy's Matcher would
+        # otherwise try every token: measured 2.7 ms an article for 7 rules).
+        self.openers = Matcher(nlp.vocab)
+        self.opener_words: set[str] = set()
         self.regexes: list[tuple[Rule, list]] = []
         self.fuzzy: list[tuple[Rule, dict[int, list[str]]]] = []
         self.unless: dict[str, list] = {}
@@ -372,7 +377,14 @@ class RuleMatcher:
             if rule.kind == "phrase":
                 self.phrases.add(rule.id, [tok(p) for p in rule.patterns])
             elif rule.kind == "pattern":
-                self.tokens.add(rule.id, [list(p) for p in rule.patterns])
+                anchored = [p for p in rule.patterns if _opening_words(p) is not None]
+                free = [p for p in rule.patterns if _opening_words(p) is None]
+                if anchored:
+                    self.openers.add(rule.id, [list(p) for p in anchored])
+                    for p in anchored:
+                        self.opener_words |= _opening_words(p)
+                if free:
+                    self.tokens.add(rule.id, [list(p) for p in free])
             elif rule.kind == "regex":
                 # One RE2 alternation per rule: one linear scan instead of one per pattern.
                 # (Lint compiled each pattern alone, so errors still name the pattern.)
@@ -418,6 +430,14 @@ class RuleMatcher:
             add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
         for match_id, s, e in (self.tokens(doc) if len(self.tokens) else ()):
             add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+        if len(self.openers):
+            lowers = token_table(doc)[2]
+            for first, end, _, _ in doc._.sentences or []:
+                if lowers[first] not in self.opener_words:
+                    continue
+                for match_id, s, e in self.openers(doc[first:end]):
+                    s, e = s + first, e + first
+                    add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
         text = doc_text(doc)
         for rule, compiled in self.regexes:
             for rx in compiled:
@@ -495,6 +515,19 @@ class RuleMatcher:
                     out.append(RuleHit(rule.id, rule.category, doc_text(doc)[start:end], start, end,
                                        rule.weight))
         return out
+
+
+def _opening_words(pattern) -> set[str] | None:
+    """The words a sentence-initial token pattern can start with, or None if unknown."""
+    first = dict(pattern[0]) if pattern else {}
+    if first.get("IS_SENT_START") is not True or "OP" in first:
+        return None
+    lower = first.get("LOWER")
+    if isinstance(lower, str):
+        return {lower}
+    if isinstance(lower, dict) and isinstance(lower.get("IN"), list) and len(lower) == 1:
+        return {str(w) for w in lower["IN"]}
+    return None
 
 
 def _unit_bounds(starts: list[int], pos: int, length: int) -> tuple[int, int]:

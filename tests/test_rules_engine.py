@@ -145,3 +145,18 @@ def test_rules_shipped_packs_have_examples_for_every_rule():
     for needed in ("health_claim", "testimonial", "commerce_channel", "sales_claim", "endorsement",
                    "scarcity", "call_to_action", "superlative", "price_offer", "disclosure"):
         assert needed in categories
+
+
+def test_rules_sentence_opening_patterns_fire_only_at_sentence_start(tmp_path):
+    path = _ruleset(tmp_path, """\
+        version: 1
+        rules:
+          - id: t.opener
+            category: call_to_action
+            kind: pattern
+            patterns: [[{IS_SENT_START: true, LOWER: {IN: [shop, order]}}, {LOWER: now}]]
+            description: a sentence that opens with a call to action
+        """)
+    text = "Prices rose. Shop now for the sale. Analysts said shop now and order now were slogans."
+    hits = [h for h in _hits(path, text) if h.rule == "t.opener"]
+    assert [(h.text, h.start) for h in hits] == [("Shop now", text.index("Shop now"))]
