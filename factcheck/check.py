@@ -47,16 +47,17 @@ class Checker:
         self.options = options or Options()
         o = self.options
         self.facts = facts if facts is not None else load_facts(o.facts, defaults=o.default_facts)
-        base = build_nlp()
+        # One pipeline: rule files are validated against its vocabulary, then added to it.
+        self.nlp = build_nlp(self.facts)
         self.rules = rules if rules is not None else load_rules(o.rules, defaults=o.default_rules,
-                                                               nlp=base)
+                                                               nlp=self.nlp)
+        self.nlp.add_pipe("factcheck_rules").setup(self.rules)
         if model is not None:
             self.model = model
         elif o.use_model:
             self.model = load_model(Path(o.model_dir) if o.model_dir else None)
         else:
             self.model = None
-        self.nlp = build_nlp(self.facts, self.rules)
 
     def check_path(self, path: str | Path, published: date | None = None) -> Report:
         return self.check(read_article(path, published, self.options.max_bytes))

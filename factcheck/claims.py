@@ -23,7 +23,6 @@ _HEDGE = re.compile(r"\b(may|might|could|perhaps|seems?|reportedly|rumou?red|all
                     r"expected to|likely|possibly)\b", re.I)
 _COMPARE = re.compile(r"\b(more|less|fewer|higher|lower|than|record|first|largest|biggest|"
                       r"surpass\w*|exceed\w*|times|most|best|top)\b", re.I)
-_ALL_CUES: dict[int, re.Pattern[str]] = {}
 # A sentence that names no entity may still be about the previous sentence's
 # entities when it refers back to them.
 _REFERS_BACK = re.compile(r"\b(these|those|both|they|their|them|it|its|the (two|three|new|latest|"
@@ -44,15 +43,6 @@ def checkworthiness(sentence: str, quantities: list[Quantity], mentions: list[Me
     z -= 0.8 if sentence.rstrip().endswith("?") else 0.0
     z -= 0.5 if _HEDGE.search(sentence) else 0.0
     return round(1.0 / (1.0 + math.exp(-z)), 3)
-
-
-def _cue_pattern(store: FactStore) -> re.Pattern[str]:
-    key = id(store)
-    if key not in _ALL_CUES:
-        cues = sorted({c for a in store.attributes.values() for c in a.cues}, key=len, reverse=True)
-        _ALL_CUES.clear()
-        _ALL_CUES[key] = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, cues)) + r")(?!\w)", re.I)
-    return _ALL_CUES[key]
 
 
 def _header_end(text: str, published_from_header: bool) -> int:
@@ -76,7 +66,7 @@ def extract_claims(doc: Doc, store: FactStore | None, published_from_header: boo
     claims: list[Claim] = []
     qi = mi = 0
     previous_mentions: list[Mention] = []
-    cue_rx = _cue_pattern(store) if store is not None else None
+    cue_rx = store.any_cue_regex() if store is not None else None
     for _, _, start, end in doc._.sentences:
         while qi < len(quantities) and quantities[qi].start < start:
             qi += 1

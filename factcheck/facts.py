@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .attributes import BUILTIN, KINDS, Attribute
-from .errors import DataError, FactcheckError, Problems
+from .errors import FactcheckError, Problems
 from .quantities import DURATION_UNITS
-from .resources import display_path, shipped_facts_dir, yaml_files
-from .yamlsafe import Located, load_yaml
+from .datafiles import Collector, gather, load_all
+from .resources import shipped_facts_dir, yaml_files
+from .yamlsafe import Located
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -77,9 +78,15 @@ class FactStore:
         """One compiled alternation of an attribute's cues (whole words)."""
         rx = self._cue_cache.get(attribute)
         if rx is None:
-            cues = sorted(self.attributes[attribute].cues, key=len, reverse=True)
-            rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, cues)) + r")(?!\w)")
-            self._cue_cache[attribute] = rx
+            rx = self._cue_cache[attribute] = _words_regex(self.attributes[attribute].cues)
+        return rx
+
+    def any_cue_regex(self) -> re.Pattern[str]:
+        """The cues of every attribute at once (does a sentence name any attribute?)."""
+        rx = self._cue_cache.get(None)
+        if rx is None:
+            cues = {c for a in self.attributes.values() for c in a.cues}
+            rx = self._cue_cache[None] = _words_regex(cues, re.I)
         return rx
 
     def facts_for(self, entity: str, attribute: str) -> list[Fact]:
@@ -90,6 +97,11 @@ class FactStore:
 
     def __len__(self) -> int:
         return sum(len(e.facts) for e in self.entities.values())
+
+
+def _words_regex(words, flags: int = 0) -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)  # longest first: "on sale" before "sale"
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)", flags)
 
 
 # --- value parsing ----------------------------------------------------------
@@ -136,26 +148,11 @@ def parse_tolerance(value: Any) -> tuple[float, bool] | None:
 
 # --- loading ----------------------------------------------------------------
 
-class _Collector:
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[FactcheckError] = []
-
-    def add(self, message: str, line: int | None, hint: str | None = None) -> None:
-        self.problems.append(DataError(message, path=self.path, line=line, hint=hint))
-
-    def unknown_keys(self, mapping: Located, allowed: set[str], what: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                self.add(f"unknown key {key!r} in {what}", mapping.line_of(str(key)),
-                         hint="allowed: " + ", ".join(sorted(allowed)))
-
-
 def _location(path: str, line: int) -> str:
     return f"{path}:{line}"
 
 
-def _parse_attributes(doc: Located, c: _Collector, store: FactStore) -> None:
+def _parse_attributes(doc: Located, c: Collector, store: FactStore) -> None:
     items = doc.get("attributes") or []
     if not isinstance(items, list):
         c.add("`attributes` must be a list", doc.line_of("attributes"))
@@ -188,7 +185,7 @@ def _parse_attributes(doc: Located, c: _Collector, store: FactStore) -> None:
         store.attributes[aid] = Attribute(aid, kind, merged, _location(c.path, item.line))
 
 
-def _parse_fact(item: Any, entity_id: str, c: _Collector, store: FactStore,
+def _parse_fact(item: Any, entity_id: str, c: Collector, store: FactStore,
                 list_line: int) -> Fact | None:
     if not isinstance(item, Located):
         c.add(f"entity {entity_id!r}: each fact must be a mapping", list_line)
@@ -251,7 +248,7 @@ def _parse_fact(item: Any, entity_id: str, c: _Collector, store: FactStore,
                 tolerance[1], source.strip(), _location(c.path, item.line))
 
 
-def _parse_entities(doc: Located, c: _Collector, store: FactStore) -> None:
+def _parse_entities(doc: Located, c: Collector, store: FactStore) -> None:
     items = doc.get("entities")
     if items is None:
         c.add("missing the required `entities` list", doc.line)
@@ -291,62 +288,37 @@ def _parse_entities(doc: Located, c: _Collector, store: FactStore) -> None:
                                      _location(c.path, item.line), bool(fuzzy))
 
 
-def _read_into(path: Path, store: FactStore, display: str) -> list[FactcheckError]:
-    c = _Collector(display)
-    try:
-        doc = load_yaml(path)
-        if not isinstance(doc, Located):
-            c.add("a facts file must be a mapping with `version` and `entities`", 1)
-            return c.problems
-        c.unknown_keys(doc, TOP_KEYS, "facts file")
-        if doc.get("version") != 1:
-            c.add(f"unsupported version {doc.get('version')!r}; this factcheck reads version 1",
-                  doc.line_of("version"))
-            return c.problems
-        # Attributes first: facts may use attributes declared later in the same file.
-        _parse_attributes(doc, c, store)
-        _parse_entities(doc, c, store)
-    except DataError as exc:
-        exc.path = display
-        c.problems.append(exc)
+def _read_into(display: str, doc, store: FactStore) -> list[FactcheckError]:
+    c = Collector(display)
+    if not isinstance(doc, Located):
+        c.add("a facts file must be a mapping with `version` and `entities`", 1)
+        return c.problems
+    c.unknown_keys(doc, TOP_KEYS, "facts file")
+    if not c.version_1(doc):
+        return c.problems
+    # Attributes first: facts may use attributes declared later in the same file.
+    _parse_attributes(doc, c, store)
+    _parse_entities(doc, c, store)
     store.files.append(display)
     return c.problems
-
-
-def _display(path: Path) -> str:
-    return display_path(path)
 
 
 def lint_facts(paths: Iterable[Path], store: FactStore | None = None) -> tuple[FactStore, list[FactcheckError]]:
     """Load every file, collecting all problems instead of stopping at the first."""
     store = store or FactStore()
-    problems: list[FactcheckError] = []
-    files: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if not p.exists():
-            problems.append(DataError("no such file or folder", path=str(p)))
-            continue
-        found = yaml_files(p)
-        if p.is_dir() and not found:
-            problems.append(DataError("folder holds no *.yaml facts files", path=str(p)))
-        files.extend(found)
+    files, problems = gather(paths, "facts")
+    loaded = load_all(files)  # each file parsed once, used by both passes
     # Two passes: declared attributes of every file are known before any fact.
-    for f in files:
-        _collect_attributes_only(f, store)
-    for f in files:
-        problems.extend(_read_into(f, store, _display(f)))
+    for display, doc, _ in loaded:
+        if isinstance(doc, Located) and doc.get("version") == 1:
+            _parse_attributes(doc, Collector(display), store)
+    for display, doc, error in loaded:
+        if error is not None:
+            problems.append(error)
+            store.files.append(display)
+            continue
+        problems.extend(_read_into(display, doc, store))
     return store, problems
-
-
-def _collect_attributes_only(path: Path, store: FactStore) -> None:
-    try:
-        doc = load_yaml(path)
-    except DataError:
-        return
-    if isinstance(doc, Located) and doc.get("version") == 1:
-        scratch = _Collector(_display(path))
-        _parse_attributes(doc, scratch, store)
 
 
 def load_facts(paths: Iterable[Path] = (), *, defaults: bool = True) -> FactStore:

@@ -320,6 +320,17 @@ def _finditer(pattern, text: str, flags: int = 0, guard: bool = True):
         yield from rx.finditer(text, lo, hi)
 
 
+def _emit_day(emit, m, month: int, day: int, year: str | None, published: date | None) -> None:
+    """A day-precision date: with its stated year, or the latest such day not after publication."""
+    if year:
+        y = int(year)
+        if _valid_day(y, month, day):
+            emit(m.start(), m.end(), "date", f"{y:04d}-{month:02d}-{day:02d}", "day", False)
+    elif _valid_day(None, month, day):
+        value, rel = _resolve_day(month, day, published)
+        emit(m.start(), m.end(), "date", value, "day", rel)
+
+
 def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
     pub_year = published.year if published else None
     has_month = bool(_MONTH_ANY.search(text))
@@ -343,26 +354,12 @@ def _date_passes(text: str, published: date | None, emit) -> None:  # noqa: C901
     # October 26th, 2023 / Oct. 26 2023 / October 26
     for m in _finditer(rf"\b({MONTH_CAP})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
                          rf"(?:,?\s+(\d{{4}})(?!\d))?", text, guard=has_month):
-        mo, d = _month(m[1]), int(m[2])
-        if m[3]:
-            y = int(m[3])
-            if _valid_day(y, mo, d):
-                emit(m.start(), m.end(), "date", f"{y:04d}-{mo:02d}-{d:02d}", "day", False)
-        elif _valid_day(None, mo, d):
-            value, rel = _resolve_day(mo, d, published)
-            emit(m.start(), m.end(), "date", value, "day", rel)
+        _emit_day(emit, m, _month(m[1]), int(m[2]), m[3], published)
 
     # 26 October 2023 / 26th of Oct / 26 Oct
     for m in _finditer(rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_CAP})"
                          rf"(?:,?\s+(\d{{4}})(?!\d))?", text, guard=has_month):
-        d, mo = int(m[1]), _month(m[2])
-        if m[3]:
-            y = int(m[3])
-            if _valid_day(y, mo, d):
-                emit(m.start(), m.end(), "date", f"{y:04d}-{mo:02d}-{d:02d}", "day", False)
-        elif _valid_day(None, mo, d):
-            value, rel = _resolve_day(mo, d, published)
-            emit(m.start(), m.end(), "date", value, "day", rel)
+        _emit_day(emit, m, _month(m[2]), int(m[1]), m[3], published)
 
     # April this year / April last year
     for m in _finditer(rf"\b({MONTH_CAP})\s+(this|last|next)\s+year\b", text, guard=has_month and has_relative):

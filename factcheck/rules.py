@@ -32,9 +32,10 @@ from spacy.tokens import Doc
 from .pipeline import doc_text, token_table
 from .errors import DataError, FactcheckError, Problems
 from .records import RuleHit
-from .resources import display_path, shipped_rules_dir, yaml_files
+from .datafiles import Collector, gather, load_all
+from .resources import shipped_rules_dir
 from .safe_regex import compile_user_regex
-from .yamlsafe import Located, load_yaml
+from .yamlsafe import Located
 
 CATEGORIES = ("product_mention", "commerce_channel", "price_offer", "call_to_action",
               "testimonial", "health_claim", "endorsement", "sales_claim", "superlative",
@@ -93,21 +94,12 @@ class RuleSet:
 
 # --- loading and validation -----------------------------------------------------
 
-class _Collector:
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[FactcheckError] = []
-
-    def add(self, message: str, line: int | None, hint: str | None = None) -> None:
-        self.problems.append(DataError(message, path=self.path, line=line, hint=hint))
-
-
 def _strings(value, allow_empty: bool = False) -> bool:
     return isinstance(value, list) and (allow_empty or value) and \
         all(isinstance(v, str) and v.strip() for v in value)
 
 
-def _check_pattern_kind(rule_id: str, kind: str, patterns, c: _Collector, line: int,
+def _check_pattern_kind(rule_id: str, kind: str, patterns, c: Collector, line: int,
                         vocab_nlp: Language | None) -> None:
     if kind == "meta":
         if patterns:
@@ -143,12 +135,9 @@ def _check_pattern_kind(rule_id: str, kind: str, patterns, c: _Collector, line: 
                 c.add(f"rule {rule_id!r}: invalid token pattern: {first}", line)
 
 
-def _parse_rule(item: Located, c: _Collector, seen: dict[str, str],
+def _parse_rule(item: Located, c: Collector, seen: dict[str, str],
                 nlp: Language | None) -> Rule | None:
-    for key in item:
-        if key not in RULE_KEYS:
-            c.add(f"unknown key {key!r} in rule", item.line_of(str(key)),
-                  hint="allowed: " + ", ".join(sorted(RULE_KEYS)))
+    c.unknown_keys(item, RULE_KEYS, "rule")
     rid = item.get("id")
     if not isinstance(rid, str) or not ID_RE.match(rid):
         c.add(f"rule id {rid!r} must be dotted lowercase words such as commerce.platform",
@@ -236,14 +225,11 @@ def _parse_rule(item: Located, c: _Collector, seen: dict[str, str],
                 tuple(categories), tuple(match), tuple(no_match))
 
 
-def _parse_product(item, c: _Collector, seen: dict[str, str]) -> Product | None:
+def _parse_product(item, c: Collector, seen: dict[str, str]) -> Product | None:
     if not isinstance(item, Located):
         c.add("each product must be a mapping with id and name", None)
         return None
-    for key in item:
-        if key not in PRODUCT_KEYS:
-            c.add(f"unknown key {key!r} in product", item.line_of(str(key)),
-                  hint="allowed: " + ", ".join(sorted(PRODUCT_KEYS)))
+    c.unknown_keys(item, PRODUCT_KEYS, "product")
     pid, name = item.get("id"), item.get("name")
     if not isinstance(pid, str) or not re.match(r"^[a-z0-9][a-z0-9._-]*$", pid):
         c.add(f"product id {pid!r} must be lowercase letters, digits, '.', '_' or '-'", item.line_of("id"))
@@ -267,10 +253,6 @@ def _parse_product(item, c: _Collector, seen: dict[str, str]) -> Product | None:
                    f"{c.path}:{item.line}")
 
 
-def _display(path: Path) -> str:
-    return display_path(path)
-
-
 def lint_rules(paths: Iterable[Path], nlp: Language | None = None) -> tuple[RuleSet, list[FactcheckError]]:
     """Load every rule file, collecting all problems."""
     if nlp is None:
@@ -280,59 +262,43 @@ def lint_rules(paths: Iterable[Path], nlp: Language | None = None) -> tuple[Rule
     rules: list[Rule] = []
     products: list[Product] = []
     files: list[str] = []
-    problems: list[FactcheckError] = []
     seen_rules: dict[str, str] = {}
     seen_products: dict[str, str] = {}
-    for p in paths:
-        p = Path(p)
-        if not p.exists():
-            problems.append(DataError("no such file or folder", path=str(p)))
+    found, problems = gather(paths, "rule")
+    for display, doc, error in load_all(found):
+        files.append(display)
+        c = Collector(display)
+        if error is not None:
+            problems.append(error)
             continue
-        found = yaml_files(p)
-        if p.is_dir() and not found:
-            problems.append(DataError("folder holds no *.yaml rule files", path=str(p)))
-        for f in found:
-            display = _display(f)
-            files.append(display)
-            c = _Collector(display)
-            try:
-                doc = load_yaml(f)
-            except DataError as exc:
-                problems.append(exc)
-                continue
-            if not isinstance(doc, Located):
-                c.add("a rule file must be a mapping with `version` and `rules`", 1)
-                problems.extend(c.problems)
-                continue
-            for key in doc:
-                if key not in TOP_KEYS:
-                    c.add(f"unknown key {key!r} in rule file", doc.line_of(str(key)),
-                          hint="allowed: " + ", ".join(sorted(TOP_KEYS)))
-            if doc.get("version") != 1:
-                c.add(f"unsupported version {doc.get('version')!r}; this factcheck reads version 1",
-                      doc.line_of("version"))
-                problems.extend(c.problems)
-                continue
-            items = doc.get("rules") or []
-            if not isinstance(items, list):
-                c.add("`rules` must be a list", doc.line_of("rules"))
-                items = []
-            for item in items:
-                if not isinstance(item, Located):
-                    c.add("each rule must be a mapping", getattr(items, "line", None))
-                    continue
-                rule = _parse_rule(item, c, seen_rules, nlp)
-                if rule:
-                    rules.append(rule)
-            product_items = doc.get("products") or []
-            if not isinstance(product_items, list):
-                c.add("`products` must be a list", doc.line_of("products"))
-                product_items = []
-            for item in product_items:
-                product = _parse_product(item, c, seen_products)
-                if product:
-                    products.append(product)
+        if not isinstance(doc, Located):
+            c.add("a rule file must be a mapping with `version` and `rules`", 1)
             problems.extend(c.problems)
+            continue
+        c.unknown_keys(doc, TOP_KEYS, "rule file")
+        if not c.version_1(doc):
+            problems.extend(c.problems)
+            continue
+        items = doc.get("rules") or []
+        if not isinstance(items, list):
+            c.add("`rules` must be a list", doc.line_of("rules"))
+            items = []
+        for item in items:
+            if not isinstance(item, Located):
+                c.add("each rule must be a mapping", getattr(items, "line", None))
+                continue
+            rule = _parse_rule(item, c, seen_rules, nlp)
+            if rule:
+                rules.append(rule)
+        product_items = doc.get("products") or []
+        if not isinstance(product_items, list):
+            c.add("`products` must be a list", doc.line_of("products"))
+            product_items = []
+        for item in product_items:
+            product = _parse_product(item, c, seen_products)
+            if product:
+                products.append(product)
+        problems.extend(c.problems)
     return RuleSet(rules, products, files), problems
 
 
