@@ -4,7 +4,7 @@ Articles: the project's own (corpora/promo/articles, corpora/examples) plus the
 BBC dev articles when ../shared is present; cycled up to --min-articles.
 Measured, each over the same texts, best of --repeat passes:
   tokenizer   spacy.blank("en").tokenizer alone (the floor)
-  fact-check  the full pipeline with facts, no rules and no classifier
+  fact-check  the full pipeline with facts; no rules, classifier, drift or passages
   full check  everything `factcheck ARTICLE` does (facts, rules, classifier, drift, passages)
 Peak memory is the process's maximum resident set size after the runs.
 
@@ -67,7 +67,7 @@ def main() -> int:
     texts, what = articles(args.min_articles)
     chars = sum(len(t) for t in texts)
     tok = spacy.blank("en").tokenizer
-    fact_only = Checker(Options(use_model=False), rules=RuleSet([], [], []))
+    fact_only = Checker(Options(use_model=False, promotions=False), rules=RuleSet([], [], []))
     full = Checker(Options())
     rows = [("tokenizer only (floor)", timed(tok, texts, args.repeat)),
             ("fact-check path", timed(lambda t: fact_only.check_text(t), texts, args.repeat)),

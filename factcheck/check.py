@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from .claims import claim_status, extract_claims
 from .drift import sentence_drift
 from .facts import FactStore, load_facts
-from .pipeline import build_nlp, run
+from .pipeline import build_nlp, run, token_table
 from .promo import build_passages, score_sentences, sentence_features
 from .promo_model import PromoModel, load_model
 from .reader import DEFAULT_MAX_BYTES, article_from_bytes, read_article
@@ -37,6 +37,9 @@ class Options:
     use_model: bool = True
     model_dir: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    # False: fact-check only (no rules, classifier, drift or passages), the path
+    # bench/throughput.py times against the tokenizer.
+    promotions: bool = True
 
 
 class Checker:
@@ -75,8 +78,10 @@ class Checker:
         hits = list(doc._.rule_hits or [])
         probabilities = None
         if self.model is not None:
-            lowers = [t.lower_ for t in doc]
-            probabilities = self.model.predict_words([lowers[a:b] for a, b, _, _ in table])
+            lowers = token_table(doc)[2]  # plain lists: no Token object per word
+            words = [lowers[a:b] for a, b, _, _ in table]
+            probabilities = [None if _too_short(w) else p
+                             for w, p in zip(words, self.model.predict_words(words))]
         return sentences, hits, probabilities, sentence_drift(doc, sentences)
 
     def sentence_features(self, text: str, published: date | None = None):
@@ -89,10 +94,21 @@ class Checker:
     def check(self, article: Article) -> Report:
         doc = run(self.nlp, article.text, article.published)
         claims = extract_claims(doc, self.facts, article.published_from == "header")
+        if not self.options.promotions:
+            return _report(article, claims, [], [], [])
         sentences, hits, probabilities, drift = self._signals(doc)
         scores = score_sentences(sentences, probabilities, drift, hits, doc._.paragraphs or [])
         promotions = build_passages(article.text, scores, hits)
         return _report(article, claims, promotions, hits, scores)
+
+
+MIN_WORDS = 3
+
+
+def _too_short(words: list[str]) -> bool:
+    """Under three words ("Ditto.", a stray "."): too little for the classifier, whose
+    intercept alone would otherwise decide (it read "." as 0.99 promotional)."""
+    return sum(1 for w in words if w.isalpha()) < MIN_WORDS
 
 
 def _report(article: Article, claims: list[Claim], promotions, hits, scores) -> Report:

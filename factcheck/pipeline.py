@@ -13,6 +13,7 @@ publication date) travels on ``doc._.published``, set before the components run.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 
 import numpy
@@ -37,6 +38,10 @@ ABBREVIATIONS = {
 }
 _CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 _PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_LINE_BREAK = re.compile(r"\n\s*")
+# Characters that can make the next token (or this one) a sentence start or
+# change the quote state: terminal punctuation, line breaks, quotes, closers.
+_BOUNDARY_CHARS = re.compile("[.!?\n" + re.escape("".join(sorted(_CLOSERS | {"“"}))) + "]")
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -45,7 +50,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     Text with no blank line but several lines is taken one paragraph per line
     (many scraped articles use single newlines between paragraphs).
     """
-    breaks = _PARA_BREAK if _PARA_BREAK.search(text) else re.compile(r"\n\s*")
+    breaks = _PARA_BREAK if _PARA_BREAK.search(text) else _LINE_BREAK
     spans, start = [], 0
     for m in breaks.finditer(text):
         if text[start:m.start()].strip():
@@ -72,6 +77,23 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """(start, end) character offsets of the tokens, built once per Doc.
+
+    Cheaper than ``token_table``: one ``to_array`` call and no per-token string,
+    which is all that components looking at a few tokens need.
+    """
+    offsets = doc.user_data.get("factcheck_offsets")
+    if offsets is None:
+        if len(doc):
+            spans = doc.to_array([IDX, LENGTH])
+            offsets = (spans[:, 0].tolist(), (spans[:, 0] + spans[:, 1]).tolist())
+        else:
+            offsets = ([], [])
+        doc.user_data["factcheck_offsets"] = offsets
+    return offsets
+
+
 def token_table(doc: Doc) -> tuple[list[str], list[int], list[str]]:
     """(texts, char offsets, lower-case texts) of the tokens, built once per Doc.
 
@@ -81,10 +103,9 @@ def token_table(doc: Doc) -> tuple[list[str], list[int], list[str]]:
     table = doc.user_data.get("factcheck_tokens")
     if table is None:
         text = doc_text(doc)
-        spans = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-        words = [text[i:i + n] for i, n in spans]
-        table = doc.user_data["factcheck_tokens"] = (words, [i for i, _ in spans],
-                                                     [w.lower() for w in words])
+        idx, ends = token_offsets(doc)
+        words = [text[i:j] for i, j in zip(idx, ends)]
+        table = doc.user_data["factcheck_tokens"] = (words, idx, [w.lower() for w in words])
     return table
 
 
@@ -96,21 +117,69 @@ def sentence_component(doc: Doc) -> Doc:
     keeps (first token, end token, start char, end char) without surrounding
     whitespace: spaCy's ``doc.sents`` and per-token ``is_sent_start`` writes
     rescan the Doc, which made them the slowest steps of a check when profiled.
+    Only the few tokens that ``_candidate_tokens`` picks out are looked at.
     """
     text = doc_text(doc)
     paragraphs = paragraph_spans(text)
-    doc._.paragraphs = paragraphs
+    idx, ends = token_offsets(doc)
+    starts = _sentence_starts(text, idx, ends, paragraphs)
+    if idx:
+        # SENT_START is stored unsigned: -1 (not a start) wraps, as in Doc.to_array
+        values = numpy.full(len(idx), -1, dtype="int64")
+        values[starts] = 1
+        doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
+    ext = doc._  # every `doc._` builds a new accessor
+    ext.paragraphs = paragraphs
+    ext.sentences = _sentence_table(text, idx, ends, starts)
+    return doc
+
+
+def _candidate_tokens(text: str, idx: list[int], ends: list[int],
+                      paragraphs: list[tuple[int, int]]) -> list[int]:
+    """Sorted indices of the tokens the boundary rules of ``_sentence_starts`` can act on.
+
+    Any other token follows no line break, no token ending in .!? and no
+    closing quote, opens no paragraph and is no quote: it continues its
+    sentence and leaves the quote state alone, so it need not be visited.
+    One regex over the text finds these places instead of a loop over tokens.
+    """
+    n = len(idx)
+    found = {0}
+    for start, _ in paragraphs:
+        i = bisect_left(idx, start)
+        if i < n and idx[i] == start:
+            found.add(i)
+    for m in _BOUNDARY_CHARS.finditer(text):
+        p = m.start()
+        char = text[p]
+        if char == "\n":
+            found.add(bisect_right(idx, p))  # the first token after the line break
+        elif char in ".!?":
+            i = bisect_left(ends, p + 1)
+            if i < n and ends[i] == p + 1:  # a token ends with the mark
+                found.add(i + 1)
+        else:
+            i = bisect_left(idx, p)
+            if i < n and idx[i] == p and ends[i] == p + 1:  # a quote or closer token
+                found.add(i)
+                found.add(i + 1)  # it may be followed by a boundary
+    return sorted(i for i in found if i < n)
+
+
+def _sentence_starts(text: str, idx: list[int], ends: list[int],
+                     paragraphs: list[tuple[int, int]]) -> list[int]:
+    """Indices of the tokens that start a sentence, in order."""
     para_starts = {s for s, _ in paragraphs}
-    words, idx, _lowers = token_table(doc)
-    flags = [False] * len(words)
+    starts = []
     quotes_open = False
     boundary_next = False
-    for i, word in enumerate(words):
+    for i in _candidate_tokens(text, idx, ends, paragraphs):
         if i == 0:
-            flags[0] = True
+            starts.append(0)
             continue
-        prev = words[i - 1]
-        gap = text[idx[i - 1] + len(prev):idx[i]]
+        word = text[idx[i]:ends[i]]
+        prev = text[idx[i - 1]:ends[i - 1]]
+        gap = text[ends[i - 1]:idx[i]]
         is_start = False
         if idx[i] in para_starts or "\n" in gap or (prev.isspace() and "\n" in prev):
             is_start = True
@@ -124,30 +193,24 @@ def sentence_component(doc: Doc) -> Doc:
         elif prev[-1:] in ".!?" and prev.lower() not in ABBREVIATIONS and \
                 not (len(prev) == 2 and prev[0].isupper()):
             is_start = _starts_sentence(word)
-        flags[i] = is_start
         boundary_next = False
         if is_start:
+            starts.append(i)
             quotes_open = False
         if word in ('"', "“"):
             quotes_open = not quotes_open if word == '"' else True
         elif word == "”":
             quotes_open = False
-    if words:
-        # SENT_START is stored unsigned: -1 (not a start) wraps, as in Doc.to_array
-        values = numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64")
-        doc.from_array([SENT_START], values.reshape(-1, 1))
-    doc._.sentences = _sentence_table(text, words, idx, flags)
-    return doc
+    return starts
 
 
-def _sentence_table(text: str, words: list[str], idx: list[int],
-                    flags: list[bool]) -> list[tuple[int, int, int, int]]:
-    starts = [i for i, f in enumerate(flags) if f]
+def _sentence_table(text: str, idx: list[int], ends: list[int],
+                    starts: list[int]) -> list[tuple[int, int, int, int]]:
     out = []
     for k, first in enumerate(starts):
-        end_tok = starts[k + 1] if k + 1 < len(starts) else len(words)
+        end_tok = starts[k + 1] if k + 1 < len(starts) else len(idx)
         start_char = idx[first]
-        end_char = idx[end_tok - 1] + len(words[end_tok - 1])
+        end_char = ends[end_tok - 1]
         while end_char > start_char and text[end_char - 1].isspace():
             end_char -= 1
         while start_char < end_char and text[start_char].isspace():
@@ -164,22 +227,27 @@ def _starts_sentence(word: str) -> bool:
 
 @Language.component("factcheck_quantities")
 def quantity_component(doc: Doc) -> Doc:
-    doc._.quantities = extract_quantities(doc_text(doc), doc._.published)
+    ext = doc._
+    ext.quantities = extract_quantities(doc_text(doc), ext.published)
     return doc
 
 
 def make_tokenizer_rules(nlp: Language) -> None:
     """Split `words!."Such` style run-ons that scraped text is full of."""
+    # Each pattern starts with the character it splits off, looking back only
+    # after it: `(?<=[.!?])["“”]` would run its lookbehind at every position of
+    # every uncached chunk; a leading character class lets `re` skip ahead.
     infixes = list(nlp.Defaults.infixes) + [
-        r"(?<=[.!?])[\"“”](?=[A-Z])",
-        r"(?<=[a-z]{2})[.!?](?=[A-Z][a-z])",
+        r"[\"“”](?<=[.!?][\"“”])(?=[A-Z])",  # (?<=[.!?])["“”](?=[A-Z])
+        r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])",  # (?<=[a-z]{2})[.!?](?=[A-Z][a-z])
     ]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def build_nlp(facts=None, rules=None) -> Language:
     """The default pipeline. ``facts`` (FactStore) and ``rules`` (RuleSet) are optional."""
-    from . import linking, rules as _rules  # noqa: F401 - registers the factories
+    from . import linking  # noqa: F401 - registers the factories
+    from . import rules as _rules  # noqa: F401 - registers the factories
 
     nlp = spacy.blank("en")
     nlp.max_length = 10**10  # no parser/NER here; input size is bounded by --max-bytes instead

@@ -42,7 +42,8 @@ def decode(raw: bytes, source: str = "<bytes>") -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes  # imported late: only non-UTF-8 input needs it
+    # imported late: only non-UTF-8 input needs it
+    from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
     if best is None:
@@ -54,10 +55,12 @@ def decode(raw: bytes, source: str = "<bytes>") -> tuple[str, str]:
 class _TextExtractor(HTMLParser):
     """Visible text of an HTML page; scripts, styles and the head dropped."""
 
-    _SKIP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
-    _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-              "section", "article", "header", "footer", "blockquote", "tr", "table",
-              "pre", "hr", "main", "aside", "nav", "figure", "figcaption", "dd", "dt", "title"}
+    _SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe",
+                       "object"})
+    _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                        "section", "article", "header", "footer", "blockquote", "tr", "table",
+                        "pre", "hr", "main", "aside", "nav", "figure", "figcaption", "dd", "dt",
+                        "title"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -66,7 +69,7 @@ class _TextExtractor(HTMLParser):
         self.title: list[str] = []
         self.in_title = False
 
-    def handle_starttag(self, tag, attrs):  # noqa: D401 - HTMLParser API
+    def handle_starttag(self, tag, attrs):
         if tag == "title":
             self.in_title = True
         if tag in self._SKIP:
@@ -104,7 +107,8 @@ def html_to_text(html: str) -> str:
     return text
 
 
-_HTML_START = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b",
+                         re.IGNORECASE | re.DOTALL)
 
 
 def looks_like_html(text: str, name: str = "") -> bool:
@@ -169,14 +173,17 @@ def read_article(path: str | Path, published: date | None = None,
 
 # --- the publication date in an article's own header ------------------------
 
-_MONTHS = ("january february march april may june july august september october "
-           "november december").split()
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"]
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
             r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_HEADER_CUE = re.compile(r"\b(updated|published|posted|date[ds]?|released|last modified)\b", re.I)
+_HEADER_CUE = re.compile(r"\b(updated|published|posted|date[ds]?|released|last modified)\b",
+                         re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
-_MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\s+(\d{{4}})\b", re.I)
+_MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b",
+                  re.IGNORECASE)
+_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\s+(\d{{4}})\b",
+                  re.IGNORECASE)
 HEADER_LINES = 8
 
 

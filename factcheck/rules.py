@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+import numpy
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -34,12 +35,12 @@ from .errors import DataError, FactcheckError, Problems
 from .records import RuleHit
 from .datafiles import Collector, gather, load_all
 from .resources import shipped_rules_dir
-from .safe_regex import compile_user_regex
+from .safe_regex import RegexSet, compile_user_regex
 from .yamlsafe import Located
 
 CATEGORIES = ("product_mention", "commerce_channel", "price_offer", "call_to_action",
               "testimonial", "health_claim", "endorsement", "sales_claim", "superlative",
-              "scarcity", "disclosure", "combination")
+              "scarcity", "disclosure", "puffery", "combination")
 KINDS = ("phrase", "regex", "fuzzy", "pattern", "meta")
 SCOPES = ("sentence", "paragraph")
 RULE_KEYS = {"id", "category", "kind", "patterns", "weight", "description", "examples", "unless",
@@ -326,13 +327,21 @@ class RuleMatcher:
         # otherwise try every token: measured 2.7 ms an article for 7 rules).
         self.openers = Matcher(nlp.vocab)
         self.opener_words: set[str] = set()
+        # Likewise patterns whose first token is a literal word ("flocked to", "Shop
+        # Now") run only on the sentences that contain one of those words.
+        self.keyed = Matcher(nlp.vocab)
+        self.keyed_words: set[str] = set()
         self.regexes: list[tuple[Rule, list]] = []
+        self._regex_patterns: list[str] = []  # one per entry of self.regexes, for the RE2 Set
+        self._regex_set: RegexSet | None = None
         self.fuzzy: list[tuple[Rule, dict[int, list[str]]]] = []
         self.unless: dict[str, list] = {}
         self.meta: list[Rule] = []
         self.rules: dict[str, Rule] = {}
         self.products: dict[str, Product] = {}
         self.product_fuzzy: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        self._fuzzy_table: dict = {}
+        self._fuzzy_lengths: dict[int, tuple[float, float]] = {}
 
     def setup(self, ruleset: RuleSet) -> "RuleMatcher":
         tok = self.nlp.tokenizer
@@ -349,6 +358,12 @@ class RuleMatcher:
                     self.openers.add(rule.id, [list(p) for p in anchored])
                     for p in anchored:
                         self.opener_words |= _opening_words(p)
+                keyed = [p for p in free if _first_words(p) is not None]
+                if keyed:
+                    self.keyed.add(rule.id, [list(p) for p in keyed])
+                    for p in keyed:
+                        self.keyed_words |= _first_words(p)
+                free = [p for p in free if _first_words(p) is None]
                 if free:
                     self.tokens.add(rule.id, [list(p) for p in free])
             elif rule.kind == "regex":
@@ -360,6 +375,7 @@ class RuleMatcher:
                 except DataError:
                     compiled = [compile_user_regex(p) for p in rule.patterns]
                 self.regexes.append((rule, compiled))
+                self._regex_patterns.append(joined)
             elif rule.kind == "fuzzy":
                 by_len: dict[int, list[str]] = defaultdict(list)
                 for p in rule.patterns:
@@ -374,7 +390,34 @@ class RuleMatcher:
             for n in product.names:
                 words = [t.lower_ for t in tok(n)]
                 self.product_fuzzy[len(words)].append((key, " ".join(words)))
+        self._regex_set = RegexSet(self._regex_patterns)
+        self._fuzzy_table = self._build_fuzzy_table()
+        self._fuzzy_lengths = {
+            n: (min(len(a) * t / (200 - t) for a, t in zip(names, cutoffs)) - 1,
+                max(len(a) * (200 - t) / t for a, t in zip(names, cutoffs)) + 1)
+            for n, (names, cutoffs, _) in self._fuzzy_table.items()}
         return self
+
+    def _build_fuzzy_table(self) -> dict[int, tuple[list[str], numpy.ndarray, list[tuple[str, str]]]]:
+        """Fuzzy rule patterns and product names grouped by length in tokens, so that
+        one ``process.cdist`` call per length scores them all against the article's
+        n-token windows (one C++ call instead of one ``process.extract`` per name)."""
+        table: dict[int, tuple[list[str], list[float], list[tuple[str, str]]]] = {}
+        for rule, by_len in self.fuzzy:
+            for n, patterns in by_len.items():
+                names, cutoffs, entries = table.setdefault(n, ([], [], []))
+                for p in patterns:
+                    names.append(p)
+                    cutoffs.append(rule.threshold)
+                    entries.append(("rule", rule.id))
+        for n, products in self.product_fuzzy.items():
+            names, cutoffs, entries = table.setdefault(n, ([], [], []))
+            for key, name in products:
+                names.append(name)
+                cutoffs.append(self.products[key].threshold)
+                entries.append(("product", key))
+        return {n: (names, numpy.array(cutoffs, dtype=numpy.float64), entries)
+                for n, (names, cutoffs, entries) in sorted(table.items())}
 
     def __call__(self, doc: Doc) -> Doc:
         hits: list[RuleHit] = []
@@ -404,8 +447,24 @@ class RuleMatcher:
                 for match_id, s, e in self.openers(doc[first:end]):
                     s, e = s + first, e + first
                     add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+        if len(self.keyed) and not doc._.sentences:
+            for match_id, s, e in self.keyed(doc):
+                add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+        elif len(self.keyed):
+            lowers = token_table(doc)[2]
+            firsts = [first for first, _, _, _ in doc._.sentences or []]
+            wanted = sorted({bisect.bisect_right(firsts, i) - 1
+                             for i, w in enumerate(lowers) if w in self.keyed_words})
+            for k in wanted:
+                first, end = doc._.sentences[k][0], doc._.sentences[k][1]
+                for match_id, s, e in self.keyed(doc[first:end]):
+                    s, e = s + first, e + first
+                    add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
         text = doc_text(doc)
-        for rule, compiled in self.regexes:
+        present = self._regex_set.matching(text) if self._regex_set else None
+        for k, (rule, compiled) in enumerate(self.regexes):
+            if present is not None and k not in present:
+                continue
             for rx in compiled:
                 for m in rx.finditer(text):
                     if m.end() > m.start() and _same_unit(sent_starts, m.start(), m.end() - 1):
@@ -421,28 +480,32 @@ class RuleMatcher:
 
     def _fuzzy(self, doc: Doc, add) -> None:
         lowers = token_table(doc)[2]
-        windows: dict[int, list[str]] = {}
-
-        def windows_of(n: int) -> list[str]:
-            if n not in windows:
-                windows[n] = [" ".join(lowers[i:i + n]) for i in range(len(lowers) - n + 1)]
-            return windows[n]
-
-        for rule, by_len in self.fuzzy:
-            for n, patterns in by_len.items():
-                ws = windows_of(n)
-                for p in patterns:
-                    for _, _score, i in process.extract(p, ws, scorer=fuzz.ratio,
-                                                        score_cutoff=rule.threshold, limit=None):
-                        add(rule.id, doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
-        for n, names in self.product_fuzzy.items():
-            ws = windows_of(n)
-            for key, name in names:
-                threshold = self.products[key].threshold
-                for _, _score, i in process.extract(name, ws, scorer=fuzz.ratio,
-                                                   score_cutoff=threshold, limit=None):
-                    if ws[i] != name and doc[i].text[:1].isupper():
-                        add(key, doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
+        if not lowers:
+            return
+        # Window lengths from prefix sums of token lengths, so that only windows of
+        # a length that can match are ever joined into strings.
+        ends = numpy.cumsum([0] + [len(w) for w in lowers])
+        for n, (names, cutoffs, entries) in self._fuzzy_table.items():
+            if n > len(lowers):
+                continue
+            # ratio = 100 * (1 - distance / (len(a) + len(b))) >= t needs len(b) within
+            # [len(a) * t / (200 - t), len(a) * (200 - t) / t]: other windows cannot match.
+            lo, hi = self._fuzzy_lengths[n]
+            lengths = ends[n:] - ends[:-n] + (n - 1)
+            keep = numpy.nonzero((lengths >= lo) & (lengths <= hi))[0].tolist()
+            if not keep:
+                continue
+            ws = [lowers[i] for i in keep] if n == 1 else [" ".join(lowers[i:i + n]) for i in keep]
+            scores = process.cdist(names, ws, scorer=fuzz.ratio,
+                                   score_cutoff=float(cutoffs.min()), dtype=numpy.float64)
+            for row, j in zip(*(idx.tolist() for idx in numpy.nonzero(scores >= cutoffs[:, None]))):
+                i = keep[j]
+                kind, key = entries[row]
+                if kind == "rule":
+                    add(key, doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
+                elif ws[j] != names[row] and doc[i].text[:1].isupper():
+                    # exact names are the phrase matcher's; a fuzzy variant is a capitalised name
+                    add(key, doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
 
     @staticmethod
     def _dedupe(hits: list[RuleHit]) -> list[RuleHit]:
@@ -493,6 +556,20 @@ def _opening_words(pattern) -> set[str] | None:
         return {lower}
     if isinstance(lower, dict) and isinstance(lower.get("IN"), list) and len(lower) == 1:
         return {str(w) for w in lower["IN"]}
+    return None
+
+
+def _first_words(pattern) -> set[str] | None:
+    """Lower-cased words a token pattern's first token must be, or None if not literal."""
+    first = dict(pattern[0]) if pattern else {}
+    if "OP" in first:
+        return None
+    for attr, fold in (("LOWER", False), ("ORTH", True)):
+        value = first.get(attr)
+        if isinstance(value, str):
+            return {value.lower() if fold else value}
+        if isinstance(value, dict) and isinstance(value.get("IN"), list) and len(value) == 1:
+            return {str(w).lower() if fold else str(w) for w in value["IN"]}
     return None
 
 

@@ -55,3 +55,35 @@ def compile_user_regex(pattern: str, *, ignore_case: bool = True):
         reason = str(exc).strip("b'\"")
         hint = "RE2 syntax: no backreferences (\\1) and no lookaround ((?=...), (?<=...))"
         raise DataError(f"regex {pattern!r} is not supported: {reason}", hint=hint) from None
+
+
+class RegexSet:
+    """Which of many patterns occur in a text, in one linear pass (RE2::Set).
+
+    Rule packs hold dozens of regex rules and a news article matches few of
+    them: one Set pass says which, and only those run ``finditer`` (one scan
+    per rule cost 0.8 ms an article). ``matching`` returns None when the Set
+    could not be built, meaning "run them all".
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        self._set = None
+        if _re2 is None or not patterns:
+            return
+        options = _re2.Options()
+        options.case_sensitive = False
+        options.max_mem = 64 << 20
+        try:
+            with _quiet_stderr():
+                regex_set = _re2.Set.SearchSet(options)
+                for p in patterns:
+                    regex_set.Add(p)
+                regex_set.Compile()
+        except Exception:  # noqa: BLE001 - any failure: fall back to running every pattern
+            return
+        self._set = regex_set
+
+    def matching(self, text: str) -> set[int] | None:
+        if self._set is None:
+            return None
+        return set(self._set.Match(text) or ())

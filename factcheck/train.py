@@ -163,7 +163,8 @@ def train(corpus: Path, out_dir: Path, articles: Path | None = None, seed: int =
         "format": MODEL_FORMAT,
         "model_file": MODEL_FILE,
         "model_sha256": sha256_file(model_path),
-        "estimator": f"TfidfVectorizer(word 1-2 grams + shapes, sublinear_tf, min_df=2) + "
+        "estimator": f"TfidfVectorizer(words, word bigrams, char 4-grams inside words, shapes; "
+                     f"sublinear_tf, min_df=2) + "
                      f"LogisticRegression(C={best_c}, class_weight=balanced) + sigmoid calibration",
         "seed": seed,
         "corpus": str(corpus).replace("\\", "/"),

@@ -21,6 +21,7 @@ from .records import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Mention, Quantity, V
 
 APPROXIMATE_TOLERANCE = 0.10  # "about 4,000 yuan" fits 3,999
 _PRECISION_LEN = {"year": 4, "month": 7, "day": 10}
+_NO_ENTITY = "No entity of the facts files is named here."
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,9 @@ def _unverifiable(q: Quantity, why: str, entity: str | None = None,
 def verify_sentence(text: str, quantities: list[Quantity], mentions: list[Mention],
                     store: FactStore, offset: int = 0) -> list[Verdict]:
     """Verdicts for the quantities of one sentence (``text`` starts at ``offset``)."""
+    if not mentions:
+        # Most claims name no entity: skip the cue scans, whose plans would go unused.
+        return [_unverifiable(q, _NO_ENTITY) for q in quantities]
     lower = text.lower()
     entity_order: list[str] = []
     for m in sorted(mentions, key=lambda m: m.start):
@@ -193,9 +197,6 @@ def verify_sentence(text: str, quantities: list[Quantity], mentions: list[Mentio
         plan = plans[q.start]
         able = [e for e in entity_order if plan[e] and not _blocked(q, e, mentions, text, offset)]
         group = groups[keys[q.start]]
-        if not entity_order:
-            verdicts.append(_unverifiable(q, "No entity of the facts files is named here."))
-            continue
         if not able:
             verdicts.append(_no_attribute(q, entity_order, store, lower))
             continue

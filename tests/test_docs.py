@@ -41,5 +41,5 @@ def test_docs_every_shipped_rule_is_documented():
         assert rule.category in CATEGORIES
     # each category used by the shipped packs is named in the README's list of packs
     for word in ("health", "testimonial", "commerce", "sales", "endorsement", "scarcity",
-                 "call", "superlative", "price", "disclosure"):
+                 "call", "superlative", "price", "disclosure", "puffery"):
         assert re.search(word, README, re.I), word

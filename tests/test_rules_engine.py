@@ -160,3 +160,41 @@ def test_rules_sentence_opening_patterns_fire_only_at_sentence_start(tmp_path):
     text = "Prices rose. Shop now for the sale. Analysts said shop now and order now were slogans."
     hits = [h for h in _hits(path, text) if h.rule == "t.opener"]
     assert [(h.text, h.start) for h in hits] == [("Shop now", text.index("Shop now"))]
+
+
+def test_rules_literal_first_word_patterns_fire_in_every_sentence_holding_the_word(tmp_path):
+    # Such patterns run only on sentences containing their first word (a speed-up);
+    # every occurrence must still be found, with ORTH keeping its case.
+    path = _ruleset(tmp_path, """\
+        version: 1
+        rules:
+          - id: t.flock
+            category: sales_claim
+            kind: pattern
+            patterns: [[{LOWER: flocked}, {LOWER: to}]]
+            description: flocked to
+          - id: t.button
+            category: call_to_action
+            kind: pattern
+            patterns: [[{ORTH: {IN: [Shop, Order]}}, {ORTH: Now}]]
+            description: button label
+        """)
+    text = ("Fans flocked to the stadium. Nobody came. Buyers FLOCKED TO Tmall and then flocked to JD. "
+            "Click Shop Now below. We shop now and then.")
+    hits = _hits(path, text)
+    flock = [h.start for h in hits if h.rule == "t.flock"]
+    assert flock == [text.index("flocked"), text.index("FLOCKED"), text.rindex("flocked")]
+    assert [h.text for h in hits if h.rule == "t.button"] == ["Shop Now"]
+
+
+def test_rules_puffery_is_scored_apart_from_other_rule_hits():
+    from factcheck.promo import sentence_features
+    from factcheck.records import RuleHit
+
+    sentences = [(0, 40), (41, 80)]
+    hits = [RuleHit("puffery.luxury", "puffery", "exquisite", 5, 14, 0.5),
+            RuleHit("puffery.ease", "puffery", "seamless", 20, 28, 0.5),
+            RuleHit("commerce.platform", "commerce_channel", "Tmall", 50, 55, 1.0)]
+    feats, _ = sentence_features(sentences, None, [0.5, 0.5], hits, [(0, 80)])
+    assert (feats[0]["puffery"], feats[0]["rules"]) == (1.0, 0.0)
+    assert (feats[1]["puffery"], feats[1]["rules"]) == (0.0, 1.0)
