@@ -38,14 +38,25 @@ class Record:
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for f in fields(self):  # type: ignore[arg-type]
-            if f.metadata.get("internal"):
-                continue
-            v = getattr(self, f.name)
+        for name in _public_fields(type(self)):
+            v = getattr(self, name)
             if v is None:
                 continue
-            out[f.name] = _plain(v)
+            out[name] = _plain(v)
         return out
+
+
+_PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _public_fields(cls: type) -> tuple[str, ...]:
+    """Field names of a record class without the internal ones, computed once per class
+    (``dataclasses.fields`` rebuilt them on every call: a third of a scan's JSON cost)."""
+    names = _PUBLIC_FIELDS.get(cls)
+    if names is None:
+        names = _PUBLIC_FIELDS[cls] = tuple(f.name for f in fields(cls)
+                                            if not f.metadata.get("internal"))
+    return names
 
 
 @dataclass(frozen=True, slots=True)
