@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -104,38 +103,8 @@ class PromoModel:
     _word_cache: dict = field(default_factory=dict, compare=False, repr=False)
     _numpy: dict = field(default_factory=dict, compare=False, repr=False)  # idf, coef arrays
 
-    def decision(self, feats: list[str]) -> float:
-        counts: dict[int, int] = {}
-        for f in feats:
-            i = self.index.get(f)
-            if i is not None:
-                counts[i] = counts.get(i, 0) + 1
-        return self._decision(counts)
-
-    def _decision(self, counts: dict[int, int]) -> float:
-        if not counts:
-            return self.intercept
-        # sublinear tf, idf, l2 norm: TfidfVectorizer(sublinear_tf=True)
-        idf, coef = self.idf, self.coef
-        squares = dot = 0.0
-        for i, c in counts.items():
-            w = idf[i] if c == 1 else (1.0 + math.log(c)) * idf[i]
-            squares += w * w
-            dot += w * coef[i]
-        return self.intercept + dot / (math.sqrt(squares) or 1.0)
-
-    def probability(self, feats: list[str]) -> float:
-        return self._calibrated(self.decision(feats))
-
-    def _calibrated(self, decision: float) -> float:
-        z = self.calib_a * decision + self.calib_b
-        # scikit-learn's _SigmoidCalibration: 1 / (1 + exp(a * f + b))
-        if z >= 0:
-            return math.exp(-z) / (1.0 + math.exp(-z))
-        return 1.0 / (1.0 + math.exp(z))
-
     def predict_words(self, sentences: list[list[str]]) -> list[float]:
-        """P(promotional) per sentence; the same as ``probability(features(words))``.
+        """P(promotional) per sentence: scikit-learn's ``predict_proba`` on ``features(words)``.
 
         Words go straight to vocabulary indices through a per-word cache (the
         word's own index and those of its character grams), and the tf-idf,
