@@ -2,17 +2,16 @@
 smoothed over neighbours and merged into passages with the product they promote.
 
 Per sentence i:   s_i = sigmoid(bias + sum_k WEIGHTS[k] * feature_k(i)), over
-  logit_p   the classifier's log-odds that the sentence is promotional
+  logit_p   the classifier's log-odds that the sentence is promotional (clipped)
   contrast  that log-odds minus the article's median (an outlier sentence)
   rules     summed weights of rule hits in the sentence (capped)
   meta      summed weights of combination (meta) hits over its paragraph
   drift     topic drift minus 0.5
   product   1 when a watched product is named
   puffery   summed weights of puffery hits (praise words, rules/puffery.yaml; capped)
-Smoothing mixes in the
-neighbours; runs above THRESHOLD become passages, and a passage needs one
-sentence above PEAK on its own. The weights were set on the development data
-(see README, "How the promotion score is built").
+Smoothing mixes in the neighbours; runs above THRESHOLD become passages, and a
+passage needs one sentence above PEAK on its own. The weights were set on the
+development data (README, "Measured", "Promotion detection").
 """
 
 from __future__ import annotations
