@@ -13,13 +13,14 @@ import re
 
 from spacy.tokens import Doc
 
-from .facts import CaselessPattern, FactStore
+from .facts import FactStore
 from .pipeline import doc_text
 from .reader import _HEADER_CUE, HEADER_LINES
 from .records import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Claim, Mention, Quantity
+from .textmatch import CaselessPattern
 from .verify import verify_sentence
 
-# Searched case-insensitively; CaselessPattern keeps that fast for ASCII sentences.
+# Searched case-insensitively; CaselessPattern keeps that fast.
 _HEDGE = CaselessPattern(r"\b(may|might|could|perhaps|seems?|reportedly|rumou?red|allegedly|"
                          r"expected to|likely|possibly)\b")
 _COMPARE = CaselessPattern(r"\b(more|less|fewer|higher|lower|than|record|first|largest|biggest|"

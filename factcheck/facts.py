@@ -19,6 +19,7 @@ from .datafiles import Collector, gather, load_all
 from .errors import FactcheckError, Problems
 from .quantities import DURATION_UNITS
 from .resources import shipped_facts_dir, yaml_files
+from .textmatch import CaselessPattern, words_pattern
 from .yamlsafe import Located
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -92,7 +93,7 @@ class FactStore:
         pattern = self._cue_cache.get(None)
         if pattern is None:
             cues = {c for a in self.attributes.values() for c in a.cues}
-            pattern = self._cue_cache[None] = CaselessPattern(_words_pattern(cues))
+            pattern = self._cue_cache[None] = CaselessPattern(words_pattern(cues))
         return pattern
 
     def facts_for(self, entity: str, attribute: str) -> list[Fact]:
@@ -105,58 +106,8 @@ class FactStore:
         return sum(len(e.facts) for e in self.entities.values())
 
 
-def _words_pattern(words) -> str:
-    """Any of ``words`` as a whole word (not part of a longer word).
-
-    Written as a trie, ``(?:p(?:ric(?:e(?:d|)|ing)|...)|...)``: ``re`` tries the
-    alternatives of a group one by one, so shared prefixes make a search about
-    twice as fast as ``priced|pricing|price|...``. The longest word still wins
-    at a position ("on sale" before "sale"): a word's longer continuations come
-    before its end.
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}  # a word ends here
-    return r"(?<!\w)" + _trie_regex(trie) + r"(?!\w)"
-
-
-def _trie_regex(node: dict) -> str:
-    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
-    if "" in node:
-        branches.append("")  # the end of a word, tried after its continuations
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
 def _words_regex(words, flags: int = 0) -> re.Pattern[str]:
-    return re.compile(_words_pattern(words), flags)
-
-
-class CaselessPattern:
-    """A case-insensitive search (``re.I``) made fast for ASCII text.
-
-    Python's ``re`` skips an alternative of ``a|b|...`` by its first character
-    only when matching case-sensitively, so an ``re.I`` alternation of many
-    words is 2-3 times slower. For ASCII text and a pattern without capitals,
-    matching the lower-cased text case-sensitively finds exactly what ``re.I``
-    finds; any other text, or pattern, keeps the ``re.I`` search.
-    """
-
-    __slots__ = ("caseless", "folded")
-
-    def __init__(self, pattern: str) -> None:
-        self.caseless = re.compile(pattern, re.IGNORECASE)
-        # Capitals in the pattern (literals, or escapes such as \W) would no longer fold.
-        ascii_lower = pattern.isascii() and pattern == pattern.lower()
-        self.folded = re.compile(pattern) if ascii_lower else None
-
-    def found_in(self, text: str) -> bool:
-        """Whether the pattern occurs anywhere in ``text`` (like ``bool(search(text))``)."""
-        if self.folded is not None and text.isascii():
-            return self.folded.search(text.lower()) is not None
-        return self.caseless.search(text) is not None
+    return re.compile(words_pattern(words), flags)
 
 
 # --- value parsing ----------------------------------------------------------

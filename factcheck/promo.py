@@ -16,6 +16,7 @@ development data (README, "Measured", "Promotion detection").
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -90,15 +91,26 @@ def sentence_features(sentences: list[tuple[int, int]], probabilities: list[floa
         if h.product and product[i] is None:
             product[i] = h.product
     logits = [_logit(NO_MODEL_P if p is None else p) for p in (probabilities or [None] * n)]
+    ranked = sorted(logits)
     feats = []
     for i in range(n):
-        others = sorted(logits[:i] + logits[i + 1:])
-        median = others[len(others) // 2] if others else logits[i]
+        median = _median_of_others(ranked, logits[i])
         feats.append({"logit_p": logits[i], "contrast": logits[i] - median,
                       "rules": min(RULES_CAP, rule_mass[i]), "meta": min(RULES_CAP, meta_mass[i]),
                       "drift": drift[i] - 0.5, "product": 1.0 if product[i] else 0.0,
                       "puffery": min(RULES_CAP, puff_mass[i])})
     return feats, product
+
+
+def _median_of_others(ranked: list[float], value: float) -> float:
+    """``sorted(all but one instance of value)[len // 2]``, read off the sorted list
+    of all values (sorting the others once per sentence was quadratic in a long
+    article); ``value`` itself when it is the only one."""
+    n = len(ranked)
+    if n == 1:
+        return value
+    m = (n - 1) // 2  # the median's index among the n - 1 others
+    return ranked[m] if m < bisect.bisect_left(ranked, value) else ranked[m + 1]
 
 
 def raw_scores(feats: list[dict[str, float]], weights: dict[str, float] | None = None) -> list[float]:

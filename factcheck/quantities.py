@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from .records import Quantity
+from .textmatch import fold_case, trie_alternation
 
 # --- vocabulary --------------------------------------------------------------
 
@@ -180,16 +181,6 @@ def _scan(rx: re.Pattern[str], text: str, starts) -> Iterator[re.Match[str]]:
             resume = m.end()
 
 
-def _fold_case(text: str) -> str:
-    """Lowercased ``text`` of the same length, in which an ASCII keyword occurs
-    exactly where an ``re.I`` pattern would find it. ``str.lower`` alone misses
-    the three letters ``re.I`` also equates with ASCII ones (dotless ı, dotted İ,
-    long ſ), and turns İ into two characters, which would shift every offset."""
-    if not text.isascii():
-        text = text.replace("İ", "i").replace("ı", "i").replace("ſ", "s")
-    return text.lower()
-
-
 def _sorted_union(*lists: list[int]) -> list[int]:
     return sorted(set().union(*lists))
 
@@ -213,18 +204,9 @@ _KEYWORD_KIND = {
 }
 
 
-def _by_first_letter(fragments: list[str]) -> str:
-    """'one|only|two' as 'o(?:ne|nly)|t(?:wo)': at each non-letter of a text, re
-    then tests every first letter once rather than every word."""
-    groups: dict[str, list[str]] = {}
-    for fragment in fragments:
-        groups.setdefault(fragment[0], []).append(fragment[1:])
-    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
-
-
 # "a" and "an" only as whole words, or every "about" would be tried.
-_KEYWORDS = _by_first_letter([re.escape(w) for w in _KEYWORD_KIND if w not in ("a", "an")]
-                             + ["an?(?![a-z])"])
+# A trie: at each non-letter of a text re tests each first letter once, not each word.
+_KEYWORDS = trie_alternation(w for w in _KEYWORD_KIND if w not in ("a", "an")) + "|an?(?![a-z])"
 # Scanned in the case-folded text. "[^a-z]" first (not "\b" or a lookbehind)
 # lets re jump between non-letters in C; the text's first word is checked alone.
 _KEYWORD_AFTER = re.compile(rf"[^a-z]({_KEYWORDS})")
@@ -239,7 +221,7 @@ class _Anchors:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.low = _fold_case(text)
+        self.low = fold_case(text)
 
     def found(self, *needles: str) -> list[int]:
         """Every offset of any of ``needles`` in the case-folded text."""
@@ -419,7 +401,7 @@ def _approximate(text: str, start: int) -> bool:
     # HEDGES ends in "\s*$" but tries every position of the slice; most mentions
     # have no hedge, and a suffix test on the stripped, case-folded slice says so
     # at a thirtieth of the cost.
-    if not _fold_case(before.rstrip()).endswith(_HEDGE_ENDINGS):
+    if not fold_case(before.rstrip()).endswith(_HEDGE_ENDINGS):
         return False
     return bool(HEDGES.search(before))
 
@@ -622,7 +604,7 @@ def _date_passes(text: str, published: date | None, emit, anchors: _Anchors) -> 
     for m in _scan(_RELATIVE_PERIOD, text, anchors.relatives):
         if published is None:
             continue
-        step = _REL[_fold_case(m[1])]
+        step = _REL[fold_case(m[1])]
         if m[2].lower() == "year":
             emit(m.start(), m.end(), "date", f"{published.year + step:04d}", "year", True)
         else:
@@ -671,11 +653,11 @@ _MONEY_AFTER = _rx(rf"{_LEFT}({NUMBER})\s?-?({_CUR_SUFFIX})(?![\w])")
 
 def _money_pass(text: str, emit, anchors: _Anchors) -> None:
     for m in _scan(_MONEY_BEFORE, text, anchors.currency_prefixes):
-        symbol = _fold_case(m[1])  # not .lower(): re.I also reads "Rſ" as "Rs"
+        symbol = fold_case(m[1])  # not .lower(): re.I also reads "Rſ" as "Rs"
         code = CURRENCY_SYMBOLS[symbol if symbol == "rs." else symbol.rstrip(".")]
         emit(m.start(), m.end(), "money", _clean_value(parse_number(m[2])), code, None)
     for m in _scan(_MONEY_AFTER, text, anchors.numbers):
-        word = _fold_case(m[2])
+        word = fold_case(m[2])
         value = parse_number(m[1]) * SUBUNIT.get(word, 1)
         emit(m.start(), m.end(), "money", _clean_value(value), CURRENCY_SYMBOLS[word], None)
 
@@ -717,7 +699,7 @@ _TIME_WORD_AFTER = _rx(r"\s+(?:earlier|later|after|before|ago)\b")
 
 def _duration_pass(text: str, emit, anchors: _Anchors) -> None:
     for m in _scan(_DURATION, text, anchors.numerals_and_articles):
-        unit = DURATION_UNITS[_fold_case(m[3])]
+        unit = DURATION_UNITS[fold_case(m[3])]
         number = m[1].lower()
         if number.startswith(("a ", "an ")) or number in ("a", "an"):
             # "a year" is a duration only where the phrase is about time: "for a
@@ -766,9 +748,9 @@ _HAS_SCALE_WORD = _rx(_SCALE_WORD)
 
 def _count_pass(text: str, emit, anchors: _Anchors) -> None:
     for m in _scan(_VAGUE_COUNT, text, anchors.number_words):  # "ten" starts "tens"
-        value = VAGUE[_fold_case(m[1])]
+        value = VAGUE[fold_case(m[1])]
         if m[2]:
-            value *= VAGUE[_fold_case(m[2].split()[-1])]
+            value *= VAGUE[fold_case(m[2].split()[-1])]
         emit(m.start(), m.end(), "count", _clean_value(value), None, True)
     for m in _scan(_DOZEN, text, anchors.numerals_and_articles if anchors.has("dozen") else []):
         emit(m.start(), m.end(), "count", 6 if m[0].lower().startswith("half") else 12, None, None)

@@ -341,7 +341,6 @@ class RuleMatcher:
         self.products: dict[str, Product] = {}
         self.product_fuzzy: dict[int, list[tuple[str, str]]] = defaultdict(list)
         self._fuzzy_table: dict = {}
-        self._fuzzy_lengths: dict[int, tuple[float, float]] = {}
 
     def setup(self, ruleset: RuleSet) -> "RuleMatcher":
         tok = self.nlp.tokenizer
@@ -392,16 +391,15 @@ class RuleMatcher:
                 self.product_fuzzy[len(words)].append((key, " ".join(words)))
         self._regex_set = RegexSet(self._regex_patterns)
         self._fuzzy_table = self._build_fuzzy_table()
-        self._fuzzy_lengths = {
-            n: (min(len(a) * t / (200 - t) for a, t in zip(names, cutoffs)) - 1,
-                max(len(a) * (200 - t) / t for a, t in zip(names, cutoffs)) + 1)
-            for n, (names, cutoffs, _) in self._fuzzy_table.items()}
         return self
 
-    def _build_fuzzy_table(self) -> dict[int, tuple[list[str], numpy.ndarray, list[tuple[str, str]]]]:
+    def _build_fuzzy_table(self) -> dict[int, tuple]:
         """Fuzzy rule patterns and product names grouped by length in tokens, so that
         one ``process.cdist`` call per length scores them all against the article's
-        n-token windows (one C++ call instead of one ``process.extract`` per name)."""
+        n-token windows (one C++ call instead of one ``process.extract`` per name).
+        Each length also gets the window lengths in characters that can match:
+        ratio = 100 * (1 - distance / (len(a) + len(b))) >= t needs len(b) within
+        [len(a) * t / (200 - t), len(a) * (200 - t) / t]."""
         table: dict[int, tuple[list[str], list[float], list[tuple[str, str]]]] = {}
         for rule, by_len in self.fuzzy:
             for n, patterns in by_len.items():
@@ -416,7 +414,9 @@ class RuleMatcher:
                 names.append(name)
                 cutoffs.append(self.products[key].threshold)
                 entries.append(("product", key))
-        return {n: (names, numpy.array(cutoffs, dtype=numpy.float64), entries)
+        return {n: (names, numpy.array(cutoffs, dtype=numpy.float64), entries,
+                    min(len(a) * t / (200 - t) for a, t in zip(names, cutoffs)) - 1,
+                    max(len(a) * (200 - t) / t for a, t in zip(names, cutoffs)) + 1)
                 for n, (names, cutoffs, entries) in sorted(table.items())}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -435,31 +435,29 @@ class RuleMatcher:
             rule = self.rules[rule_key]
             hits.append(RuleHit(rule.id, rule.category, doc_text(doc)[start:end], start, end, rule.weight))
 
-        for match_id, s, e in self.phrases(doc):
-            add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
-        for match_id, s, e in (self.tokens(doc) if len(self.tokens) else ()):
-            add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
-        if len(self.openers):
-            lowers = token_table(doc)[2]
-            for first, end, _, _ in doc._.sentences or []:
-                if lowers[first] not in self.opener_words:
-                    continue
-                for match_id, s, e in self.openers(doc[first:end]):
-                    s, e = s + first, e + first
-                    add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
-        if len(self.keyed) and not doc._.sentences:
-            for match_id, s, e in self.keyed(doc):
+        def add_tokens(matches, shift: int = 0) -> None:
+            for match_id, s, e in matches:
+                s, e = s + shift, e + shift
                 add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
-        elif len(self.keyed):
-            lowers = token_table(doc)[2]
-            firsts = [first for first, _, _, _ in doc._.sentences or []]
-            wanted = sorted({bisect.bisect_right(firsts, i) - 1
+
+        add_tokens(self.phrases(doc))
+        if len(self.tokens):
+            add_tokens(self.tokens(doc))
+        # Token patterns keyed by their first word run only on the sentences that can
+        # hold a match: opening with an opener word, or containing a keyed word.
+        units = [(first, end) for first, end, _, _ in doc._.sentences or []] or [(0, len(doc))]
+        lowers = token_table(doc)[2] if len(self.openers) or len(self.keyed) else []
+        if len(self.openers):
+            for first, end in units:
+                if first < end and lowers[first] in self.opener_words:
+                    add_tokens(self.openers(doc[first:end]), first)
+        if len(self.keyed):
+            firsts = [first for first, _ in units]
+            wanted = sorted({max(0, bisect.bisect_right(firsts, i) - 1)
                              for i, w in enumerate(lowers) if w in self.keyed_words})
             for k in wanted:
-                first, end = doc._.sentences[k][0], doc._.sentences[k][1]
-                for match_id, s, e in self.keyed(doc[first:end]):
-                    s, e = s + first, e + first
-                    add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+                first, end = units[k]
+                add_tokens(self.keyed(doc[first:end]), first)
         text = doc_text(doc)
         present = self._regex_set.matching(text) if self._regex_set else None
         for k, (rule, compiled) in enumerate(self.regexes):
@@ -469,7 +467,7 @@ class RuleMatcher:
                 for m in rx.finditer(text):
                     if m.end() > m.start() and _same_unit(sent_starts, m.start(), m.end() - 1):
                         add(rule.id, m.start(), m.end())
-        if self.fuzzy or self.product_fuzzy:
+        if self._fuzzy_table:
             self._fuzzy(doc, add)
 
         kept = [h for h in self._dedupe(hits) if not self._excepted(h, doc, sent_starts, para_starts)]
@@ -485,12 +483,9 @@ class RuleMatcher:
         # Window lengths from prefix sums of token lengths, so that only windows of
         # a length that can match are ever joined into strings.
         ends = numpy.cumsum([0] + [len(w) for w in lowers])
-        for n, (names, cutoffs, entries) in self._fuzzy_table.items():
+        for n, (names, cutoffs, entries, lo, hi) in self._fuzzy_table.items():
             if n > len(lowers):
                 continue
-            # ratio = 100 * (1 - distance / (len(a) + len(b))) >= t needs len(b) within
-            # [len(a) * t / (200 - t), len(a) * (200 - t) / t]: other windows cannot match.
-            lo, hi = self._fuzzy_lengths[n]
             lengths = ends[n:] - ends[:-n] + (n - 1)
             keep = numpy.nonzero((lengths >= lo) & (lengths <= hi))[0].tolist()
             if not keep:
@@ -549,14 +544,7 @@ class RuleMatcher:
 def _opening_words(pattern) -> set[str] | None:
     """The words a sentence-initial token pattern can start with, or None if unknown."""
     first = dict(pattern[0]) if pattern else {}
-    if first.get("IS_SENT_START") is not True or "OP" in first:
-        return None
-    lower = first.get("LOWER")
-    if isinstance(lower, str):
-        return {lower}
-    if isinstance(lower, dict) and isinstance(lower.get("IN"), list) and len(lower) == 1:
-        return {str(w) for w in lower["IN"]}
-    return None
+    return _first_words(pattern) if first.get("IS_SENT_START") is True else None
 
 
 def _first_words(pattern) -> set[str] | None:
