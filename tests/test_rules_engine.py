@@ -198,3 +198,20 @@ def test_rules_puffery_is_scored_apart_from_other_rule_hits():
     feats, _ = sentence_features(sentences, None, [0.5, 0.5], hits, [(0, 80)])
     assert (feats[0]["puffery"], feats[0]["rules"]) == (1.0, 0.0)
     assert (feats[1]["puffery"], feats[1]["rules"]) == (0.0, 1.0)
+
+
+def test_passage_evidence_adds_corroborating_sentences_only():
+    import math
+
+    from factcheck.promo import passage_runs, passage_score
+
+    weights = {"support": 1.0, "margin": 1.5}
+    peak = 0.95
+    below = 1 / (1 + math.exp(-(math.log(peak / (1 - peak)) - 0.2)))  # just under the peak
+    # one strong sentence alone stays under the peak; a second one carries the run over it
+    assert passage_runs([0.01, below, 0.01], [0.01, below, 0.01], peak=peak, weights=weights) == []
+    assert passage_runs([below, below], [below, below], peak=peak, weights=weights) == [[0, 1]]
+    # a neighbour below log-odds -margin adds nothing; support 0 is "strongest sentence only"
+    weak = 1 / (1 + math.exp(1.6))
+    assert passage_score([below, weak], weights) == passage_score([below], weights)
+    assert abs(passage_score([below, below, below], {"support": 0.0, "margin": 1.5}) - below) < 1e-9
