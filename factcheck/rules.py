@@ -393,31 +393,37 @@ class RuleMatcher:
         self._fuzzy_table = self._build_fuzzy_table()
         return self
 
-    def _build_fuzzy_table(self) -> dict[int, tuple]:
+    def _build_fuzzy_table(self) -> dict[int, list[tuple]]:
         """Fuzzy rule patterns and product names grouped by length in tokens, so that
-        one ``process.cdist`` call per length scores them all against the article's
-        n-token windows (one C++ call instead of one ``process.extract`` per name).
-        Each length also gets the window lengths in characters that can match:
+        one ``process.cdist`` call per length and group scores them all against the
+        article's n-token windows (one C++ call instead of one ``process.extract``
+        per name). Rule patterns and product names are separate groups: a product
+        variant only counts from a capitalised word, so products are scored against
+        the windows that open with one (about one in six), rules against all.
+        Each group also gets the window lengths in characters that can match:
         ratio = 100 * (1 - distance / (len(a) + len(b))) >= t needs len(b) within
         [len(a) * t / (200 - t), len(a) * (200 - t) / t]."""
-        table: dict[int, tuple[list[str], list[float], list[tuple[str, str]]]] = {}
+        groups: dict[tuple[int, bool], tuple[list[str], list[float], list[tuple[str, str]]]] = {}
         for rule, by_len in self.fuzzy:
             for n, patterns in by_len.items():
-                names, cutoffs, entries = table.setdefault(n, ([], [], []))
+                names, cutoffs, entries = groups.setdefault((n, False), ([], [], []))
                 for p in patterns:
                     names.append(p)
                     cutoffs.append(rule.threshold)
                     entries.append(("rule", rule.id))
         for n, products in self.product_fuzzy.items():
-            names, cutoffs, entries = table.setdefault(n, ([], [], []))
+            names, cutoffs, entries = groups.setdefault((n, True), ([], [], []))
             for key, name in products:
                 names.append(name)
                 cutoffs.append(self.products[key].threshold)
                 entries.append(("product", key))
-        return {n: (names, numpy.array(cutoffs, dtype=numpy.float64), entries,
-                    min(len(a) * t / (200 - t) for a, t in zip(names, cutoffs)) - 1,
-                    max(len(a) * (200 - t) / t for a, t in zip(names, cutoffs)) + 1)
-                for n, (names, cutoffs, entries) in sorted(table.items())}
+        table: dict[int, list[tuple]] = {}
+        for (n, capitalised), (names, cutoffs, entries) in sorted(groups.items()):
+            table.setdefault(n, []).append((
+                names, numpy.array(cutoffs, dtype=numpy.float64), entries,
+                min(len(a) * t / (200 - t) for a, t in zip(names, cutoffs)) - 1,
+                max(len(a) * (200 - t) / t for a, t in zip(names, cutoffs)) + 1, capitalised))
+        return table
 
     def __call__(self, doc: Doc) -> Doc:
         hits: list[RuleHit] = []
@@ -477,30 +483,35 @@ class RuleMatcher:
         return doc
 
     def _fuzzy(self, doc: Doc, add) -> None:
-        lowers = token_table(doc)[2]
+        words, idx, lowers = token_table(doc)
         if not lowers:
             return
         # Window lengths from prefix sums of token lengths, so that only windows of
         # a length that can match are ever joined into strings.
         ends = numpy.cumsum([0] + [len(w) for w in lowers])
-        for n, (names, cutoffs, entries, lo, hi) in self._fuzzy_table.items():
+        capital = None
+        for n, groups in self._fuzzy_table.items():
             if n > len(lowers):
                 continue
             lengths = ends[n:] - ends[:-n] + (n - 1)
-            keep = numpy.nonzero((lengths >= lo) & (lengths <= hi))[0].tolist()
-            if not keep:
-                continue
-            ws = [lowers[i] for i in keep] if n == 1 else [" ".join(lowers[i:i + n]) for i in keep]
-            scores = process.cdist(names, ws, scorer=fuzz.ratio,
-                                   score_cutoff=float(cutoffs.min()), dtype=numpy.float64)
-            for row, j in zip(*(idx.tolist() for idx in numpy.nonzero(scores >= cutoffs[:, None]))):
-                i = keep[j]
-                kind, key = entries[row]
-                if kind == "rule":
-                    add(key, doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
-                elif ws[j] != names[row] and doc[i].text[:1].isupper():
-                    # exact names are the phrase matcher's; a fuzzy variant is a capitalised name
-                    add(key, doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
+            for names, cutoffs, entries, lo, hi, capitalised in groups:
+                fits = (lengths >= lo) & (lengths <= hi)
+                if capitalised:
+                    if capital is None:
+                        capital = numpy.fromiter((w[:1].isupper() for w in words), bool, len(words))
+                    fits &= capital[:len(lengths)]
+                keep = numpy.nonzero(fits)[0].tolist()
+                if not keep:
+                    continue
+                ws = [lowers[i] for i in keep] if n == 1 else [" ".join(lowers[i:i + n]) for i in keep]
+                scores = process.cdist(names, ws, scorer=fuzz.ratio,
+                                       score_cutoff=float(cutoffs.min()), dtype=numpy.float64)
+                for row, j in zip(*(a.tolist() for a in numpy.nonzero(scores >= cutoffs[:, None]))):
+                    i = keep[j]
+                    kind, key = entries[row]
+                    # exact names are the phrase matcher's: a product hit is a variant
+                    if kind == "rule" or ws[j] != names[row]:
+                        add(key, idx[i], idx[i + n - 1] + len(words[i + n - 1]))
 
     @staticmethod
     def _dedupe(hits: list[RuleHit]) -> list[RuleHit]:
