@@ -32,8 +32,9 @@ from .records import Promotion, RuleHit, Signal
 # by `python bench/fit_combiner.py` (coordinate ascent on inserted-ad passage F1
 # plus Webis response F1 with at most 2% of BBC articles flagged; the shipped
 # values are a fixed point of it); product has no support in those sets and is
-# set by hand so a watched product lifts its sentence. PEAK is the lowest keeping the odd-numbered BBC dev articles at
-# most 2% flagged (README, "Measured").
+# set by hand so a watched product lifts its sentence. PEAK is the lowest
+# keeping the odd-numbered BBC dev articles at most 2% flagged (README,
+# "Measured").
 WEIGHTS = {"bias": -7.258, "logit_p": 0.803, "contrast": 0.789, "rules": 3.36, "meta": 0.381,
            "drift": 7.633, "puffery": 8.5, "product": 0.8, "support": 1.0, "margin": 1.5}
 PASSAGE_KEYS = ("support", "margin")  # used by passage_score, not per-sentence features
