@@ -26,6 +26,12 @@ _BOMS = (
 )
 
 
+# Every non-ASCII byte alone (between ASCII bytes) and in 0x80-0xBF, where cp1252
+# keeps currency signs, quotes, dashes and other symbols; accented letters
+# (0xC0-0xFF) and runs of high bytes go to charset detection.
+_WESTERN_SYMBOLS_ONLY = re.compile(rb"(?:[\x00-\x7f]|[\x80-\xbf](?![\x80-\xff]))*")
+
+
 def decode(raw: bytes, source: str = "<bytes>") -> tuple[str, str]:
     """Decode article bytes; return (text, encoding). Raise InputError when impossible."""
     for bom, encoding in _BOMS:
@@ -42,6 +48,14 @@ def decode(raw: bytes, source: str = "<bytes>") -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _WESTERN_SYMBOLS_ONLY.fullmatch(raw):
+        # ASCII plus lone bytes from cp1252's symbol block (£ € “ ” – …): English
+        # text saved as Windows-1252. With so little to go on, charset-normalizer
+        # has read "£15.8m" as cp932 half-width katakana and as cp1250's "Ł".
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass  # a byte cp1252 leaves undefined: let detection decide
     # imported late: only non-UTF-8 input needs it
     from charset_normalizer import from_bytes
 

@@ -181,6 +181,24 @@ def test_windows_1252_curly_quotes(tmp_path, capsys):
     assert assert_spans(article.text, report) >= 1
 
 
+@pytest.mark.parametrize("original", [
+    # charset-normalizer alone reads the pound sign of these as cp1250's "Ł" (and
+    # a BBC dev article's as cp932 half-width katakana)
+    "The club paid \u00a315.8m for the striker in August, the chairman said. Fans had "
+    "expected a smaller fee, but the board agreed to the deal after two days of talks "
+    "with the Italian side.\n",
+    "Shares fell 3% to \u00a32.40 on Tuesday, the \u201cworst day\u201d since 2008 \u2014 "
+    "down \u20ac1.2bn in all.\n",
+])
+def test_windows_1252_pound_sign_stays_a_pound_sign(tmp_path, capsys, original):
+    path = write(tmp_path / "pound.txt", original.encode("cp1252"))
+    assert read_article(path).text == original
+    code, out, err = cli(capsys, path, "--format", "json")
+    assert code in (0, 1), err
+    money = [q for c in json.loads(out)["claims"] for q in c["quantities"] if q["kind"] == "money"]
+    assert money and all(q["unit"] in ("GBP", "EUR") for q in money)
+
+
 def test_ten_megabyte_single_line_finishes(tmp_path, capsys):
     head = "Sales rose 20% to 3,999 yuan on March 3, 2024. "
     line = head + "a" * (10 * 1024 * 1024 - len(head))
