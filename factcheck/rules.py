@@ -330,7 +330,8 @@ class RuleMatcher:
         # Likewise patterns whose first token is a literal word ("flocked to", "Shop
         # Now") run only on the sentences that contain one of those words.
         self.keyed = Matcher(nlp.vocab)
-        self.keyed_words: set[str] = set()
+        self.keyed_words: set[str] = set()  # lower-cased (LOWER keys)
+        self.keyed_orths: set[str] = set()  # exact (ORTH keys: "Get" is rarer than "get")
         self.regexes: list[tuple[Rule, list]] = []
         self._regex_patterns: list[str] = []  # one per entry of self.regexes, for the RE2 Set
         self._regex_set: RegexSet | None = None
@@ -357,12 +358,13 @@ class RuleMatcher:
                     self.openers.add(rule.id, [list(p) for p in anchored])
                     for p in anchored:
                         self.opener_words |= _opening_words(p)
-                keyed = [p for p in free if _first_words(p) is not None]
+                keyed = [p for p in free if _key_words(p) is not None]
                 if keyed:
                     self.keyed.add(rule.id, [list(p) for p in keyed])
                     for p in keyed:
-                        self.keyed_words |= _first_words(p)
-                free = [p for p in free if _first_words(p) is None]
+                        attr, words = _key_words(p)
+                        (self.keyed_orths if attr == "ORTH" else self.keyed_words).update(words)
+                free = [p for p in free if _key_words(p) is None]
                 if free:
                     self.tokens.add(rule.id, [list(p) for p in free])
             elif rule.kind == "regex":
@@ -450,10 +452,10 @@ class RuleMatcher:
         add_tokens(self.phrases(doc))
         if len(self.tokens):
             add_tokens(self.tokens(doc))
-        # Token patterns keyed by their first word run only on the sentences that can
-        # hold a match: opening with an opener word, or containing a keyed word.
+        # Token patterns run only on the sentences that can hold a match: opening
+        # with an opener word, or containing a key word (``_key_words``).
         units = [(first, end) for first, end, _, _ in doc._.sentences or []] or [(0, len(doc))]
-        lowers = token_table(doc)[2] if len(self.openers) or len(self.keyed) else []
+        words, _, lowers = token_table(doc) if len(self.openers) or len(self.keyed) else ([], [], [])
         if len(self.openers):
             for first, end in units:
                 if first < end and lowers[first] in self.opener_words:
@@ -461,7 +463,8 @@ class RuleMatcher:
         if len(self.keyed):
             firsts = [first for first, _ in units]
             wanted = sorted({max(0, bisect.bisect_right(firsts, i) - 1)
-                             for i, w in enumerate(lowers) if w in self.keyed_words})
+                             for i, (w, lw) in enumerate(zip(words, lowers))
+                             if lw in self.keyed_words or w in self.keyed_orths})
             for k in wanted:
                 first, end = units[k]
                 add_tokens(self.keyed(doc[first:end]), first)
@@ -561,15 +564,38 @@ def _opening_words(pattern) -> set[str] | None:
 
 def _first_words(pattern) -> set[str] | None:
     """Lower-cased words a token pattern's first token must be, or None if not literal."""
-    first = dict(pattern[0]) if pattern else {}
-    if "OP" in first:
+    literal = _literal_words(pattern[0]) if pattern else None
+    return {w.lower() for w in literal[1]} if literal else None
+
+
+def _key_words(pattern) -> tuple[str, set[str]] | None:
+    """("LOWER", lower-cased words) or ("ORTH", exact words), one of which any match
+    contains; None if no token of the pattern says.
+
+    Of the tokens that must occur once and be one of a few literal words, the one
+    with the longest shortest word (then the fewest words): "coffee" in [for, the,
+    price, of, a, coffee], not "for", which is in a fifth of news sentences and
+    had the matcher run on all of them.
+    """
+    candidates = [literal for token in pattern if (literal := _literal_words(token))]
+    if not candidates:
         return None
-    for attr, fold in (("LOWER", False), ("ORTH", True)):
-        value = first.get(attr)
+    return max(candidates, key=lambda literal: (min(map(len, literal[1])), -len(literal[1])))
+
+
+def _literal_words(token) -> tuple[str, set[str]] | None:
+    """The attribute (LOWER or ORTH) and the words a pattern token must be; None if
+    the token is optional, repeatable or not a literal word."""
+    token = dict(token)
+    if "OP" in token:
+        return None
+    for attr in ("LOWER", "ORTH"):
+        value = token.get(attr)
         if isinstance(value, str):
-            return {value.lower() if fold else value}
-        if isinstance(value, dict) and isinstance(value.get("IN"), list) and len(value) == 1:
-            return {str(w).lower() if fold else str(w) for w in value["IN"]}
+            return attr, {value}
+        if isinstance(value, dict) and isinstance(value.get("IN"), list) and len(value) == 1 \
+                and value["IN"]:
+            return attr, {str(w) for w in value["IN"]}
     return None
 
 

@@ -187,6 +187,31 @@ def test_rules_literal_first_word_patterns_fire_in_every_sentence_holding_the_wo
     assert [h.text for h in hits if h.rule == "t.button"] == ["Shop Now"]
 
 
+def test_rules_patterns_keyed_on_a_later_word_fire_wherever_that_word_is(tmp_path):
+    # A pattern runs only on sentences holding its most selective literal word
+    # ("coffee" here, not "for"); matches must not be lost, at any position, in
+    # either case for LOWER, and with optional tokens never taken as the key.
+    path = _ruleset(tmp_path, """\
+        version: 1
+        rules:
+          - id: t.coffee
+            category: price_offer
+            kind: pattern
+            patterns: [[{LOWER: for}, {LOWER: the}, {LOWER: price}, {LOWER: of}, {LOWER: a}, {LOWER: coffee}]]
+            description: price comparison
+          - id: t.maybe
+            category: price_offer
+            kind: pattern
+            patterns: [[{LOWER: only}, {LOWER: {IN: [remarkably, astonishingly]}, OP: "?"}, {LIKE_NUM: true}]]
+            description: only N
+        """)
+    text = ("For the price of a coffee, you get a month. Nothing else. It costs less. "
+            "Readers pay FOR THE PRICE OF A COFFEE a week. Only 3 left. Soon only astonishingly 4.")
+    hits = _hits(path, text)
+    assert [h.start for h in hits if h.rule == "t.coffee"] == [0, text.index("FOR THE")]
+    assert [h.text for h in hits if h.rule == "t.maybe"] == ["Only 3", "only astonishingly 4"]
+
+
 def test_rules_puffery_is_scored_apart_from_other_rule_hits():
     from factcheck.promo import sentence_features
     from factcheck.records import RuleHit
