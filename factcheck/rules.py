@@ -461,13 +461,11 @@ class RuleMatcher:
                 if first < end and lowers[first] in self.opener_words:
                     add_tokens(self.openers(doc[first:end]), first)
         if len(self.keyed):
-            firsts = [first for first, _ in units]
-            wanted = sorted({max(0, bisect.bisect_right(firsts, i) - 1)
-                             for i, (w, lw) in enumerate(zip(words, lowers))
-                             if lw in self.keyed_words or w in self.keyed_orths})
-            for k in wanted:
-                first, end = units[k]
-                add_tokens(self.keyed(doc[first:end]), first)
+            keyed_words, keyed_orths = self.keyed_words, self.keyed_orths
+            for first, end in units:
+                if not (keyed_words.isdisjoint(lowers[first:end])
+                        and keyed_orths.isdisjoint(words[first:end])):
+                    add_tokens(self.keyed(doc[first:end]), first)
         text = doc_text(doc)
         present = self._regex_set.matching(text) if self._regex_set else None
         for k, (rule, compiled) in enumerate(self.regexes):
