@@ -26,10 +26,12 @@ _BOMS = (
 )
 
 
-# Every non-ASCII byte alone (between ASCII bytes) and in 0x80-0xBF, where cp1252
-# keeps currency signs, quotes, dashes and other symbols; accented letters
-# (0xC0-0xFF) and runs of high bytes go to charset detection.
-_WESTERN_SYMBOLS_ONLY = re.compile(rb"(?:[\x00-\x7f]|[\x80-\xbf](?![\x80-\xff]))*")
+# A byte of cp1252's letter block (accented letters, 0xC0-0xFF) or two non-ASCII
+# bytes in a row: text for charset detection. Without either, every non-ASCII
+# byte stands alone in 0x80-0xBF, where cp1252 keeps currency signs, quotes,
+# dashes and other symbols. (A search, not a fullmatch of the allowed bytes:
+# 0.3 s instead of 4.5 s on a 20 MB file.)
+_NOT_WESTERN_SYMBOLS = re.compile(rb"[\xc0-\xff]|[\x80-\xbf]{2}")
 
 
 def decode(raw: bytes, source: str = "<bytes>") -> tuple[str, str]:
@@ -48,7 +50,7 @@ def decode(raw: bytes, source: str = "<bytes>") -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _WESTERN_SYMBOLS_ONLY.fullmatch(raw):
+    if not _NOT_WESTERN_SYMBOLS.search(raw):
         # ASCII plus lone bytes from cp1252's symbol block (£ € “ ” – …): English
         # text saved as Windows-1252. With so little to go on, charset-normalizer
         # has read "£15.8m" as cp932 half-width katakana and as cp1250's "Ł".

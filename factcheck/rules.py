@@ -327,8 +327,9 @@ class RuleMatcher:
         # otherwise try every token: measured 2.7 ms an article for 7 rules).
         self.openers = Matcher(nlp.vocab)
         self.opener_words: set[str] = set()
-        # Likewise patterns whose first token is a literal word ("flocked to", "Shop
-        # Now") run only on the sentences that contain one of those words.
+        # Likewise patterns with a literal word among their tokens ("flocked to",
+        # "Shop Now", "for the price of a coffee") run only on the sentences that
+        # contain their most selective one (``_key_words``).
         self.keyed = Matcher(nlp.vocab)
         self.keyed_words: set[str] = set()  # lower-cased (LOWER keys)
         self.keyed_orths: set[str] = set()  # exact (ORTH keys: "Get" is rarer than "get")
