@@ -1,4 +1,5 @@
-"""The spaCy pipeline: ``spacy.blank("en")`` plus factcheck's own components.
+"""The spaCy pipeline: ``spacy.blank("en")`` (``FactcheckEnglish``: two more
+tokenizer infixes) plus factcheck's own components.
 
 Components (registered once, in the order they run):
   factcheck_sentences   paragraph-aware sentence boundaries (``doc._.paragraphs``)
