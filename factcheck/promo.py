@@ -58,12 +58,12 @@ class SentenceScore:
     smooth: float
 
 
-def _logit(p: float) -> float:
-    # Clipped at +-LOGIT_CLIP: past p = 0.98 the classifier's confidence says more
-    # about how unlike its training text a sentence is (a one-line quote) than
-    # about advertising.
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return max(-LOGIT_CLIP, min(LOGIT_CLIP, math.log(p / (1 - p))))
+def _logit(p: float, floor: float = 1e-4, clip: float = LOGIT_CLIP) -> float:
+    # The classifier's log-odds are clipped at +-LOGIT_CLIP: past p = 0.98 its
+    # confidence says more about how unlike its training text a sentence is (a
+    # one-line quote) than about advertising.
+    p = min(max(p, floor), 1 - floor)
+    return max(-clip, min(clip, math.log(p / (1 - p))))
 
 
 def _sigmoid(z: float) -> float:
@@ -129,14 +129,10 @@ def passage_score(raw: list[float], weights: dict[str, float] | None = None) -> 
     strongest sentence's log-odds plus ``support`` x (log-odds + ``margin``) of each
     of the next three that clear -``margin``."""
     w = WEIGHTS if weights is None else weights
-    ranked = sorted((_raw_logit(v) for v in raw), reverse=True)
+    # combined sentence scores, unclipped: the evidence may exceed any one sentence's
+    ranked = sorted((_logit(v, 1e-9, math.inf) for v in raw), reverse=True)
     z = ranked[0] + w["support"] * sum(max(0.0, v + w["margin"]) for v in ranked[1:4])
     return _sigmoid(max(-30.0, min(30.0, z)))
-
-
-def _raw_logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return math.log(p / (1 - p))
 
 
 def smoothed(raw: list[float]) -> list[float]:

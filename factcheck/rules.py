@@ -353,21 +353,22 @@ class RuleMatcher:
             if rule.kind == "phrase":
                 self.phrases.add(rule.id, [tok(p) for p in rule.patterns])
             elif rule.kind == "pattern":
-                anchored = [p for p in rule.patterns if _opening_words(p) is not None]
-                free = [p for p in rule.patterns if _opening_words(p) is None]
-                if anchored:
-                    self.openers.add(rule.id, [list(p) for p in anchored])
-                    for p in anchored:
-                        self.opener_words |= _opening_words(p)
-                keyed = [p for p in free if _key_words(p) is not None]
-                if keyed:
-                    self.keyed.add(rule.id, [list(p) for p in keyed])
-                    for p in keyed:
-                        attr, words = _key_words(p)
+                # each pattern to one matcher: sentence openers, keyed, or the rest
+                anchored, keyed, free = [], [], []
+                for p in rule.patterns:
+                    if (opening := _opening_words(p)) is not None:
+                        anchored.append(list(p))
+                        self.opener_words |= opening
+                    elif (key := _key_words(p)) is not None:
+                        keyed.append(list(p))
+                        attr, words = key
                         (self.keyed_orths if attr == "ORTH" else self.keyed_words).update(words)
-                free = [p for p in free if _key_words(p) is None]
-                if free:
-                    self.tokens.add(rule.id, [list(p) for p in free])
+                    else:
+                        free.append(list(p))
+                for matcher, patterns in ((self.openers, anchored), (self.keyed, keyed),
+                                          (self.tokens, free)):
+                    if patterns:
+                        matcher.add(rule.id, patterns)
             elif rule.kind == "regex":
                 # One RE2 alternation per rule: one linear scan instead of one per pattern.
                 # (Lint compiled each pattern alone, so errors still name the pattern.)
