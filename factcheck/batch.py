@@ -6,7 +6,9 @@
   any work) and inherited by forked workers; records come back in input order
   through ``imap``, so output bytes do not depend on the worker count.
 * Output is written a whole line at a time and flushed; --resume re-reads it,
-  drops a torn last line, and skips files whose (path, sha256) are already there.
+  drops a torn last line, skips files whose (path, sha256) are already there and
+  checks a changed file again in place of its old line. Special files (FIFOs,
+  sockets, devices) are recorded, never opened.
 * A file that cannot be read becomes ``{"source": ..., "error": ...}``.
 * Roots may also be fsspec URLs (``file:///...``, ``s3://...``), records may
   be computed on a Dask cluster (``dask=``) and written as partitions
@@ -24,6 +26,7 @@ import multiprocessing as mp
 import os
 import re
 import signal
+import stat
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +40,7 @@ from .render import to_jsonl_line
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html")
 CSV_FIELDS = ("source", "label", "advertorial_score", "claims", "supported", "contradicted",
-              "unverifiable", "promotions", "products", "error")
+              "unverifiable", "promotions", "products", "error", "sha256")
 
 _CHECKER = None
 _PUBLISHED: date | None = None
@@ -51,7 +54,12 @@ def is_url(path) -> bool:
 
 
 def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple[list[str], list[dict]]:
-    """Sorted files under ``roots`` matching ``globs``; plus error records for bad roots."""
+    """Sorted files under ``roots`` matching ``globs``; plus error records (sorted) for bad
+    roots and for matching entries that are not regular files.
+
+    A FIFO, socket or device named like an article is recorded, never opened: reading
+    a FIFO blocks until something writes to it, which would hang the scan.
+    """
     patterns = tuple(globs or DEFAULT_GLOBS)
     found: set[str] = set()
     errors: list[dict] = []
@@ -64,11 +72,14 @@ def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple
             errors += bad
             continue
         root = Path(root)
-        if root.is_file():
+        if root.is_dir():
+            pass
+        elif root.is_file():
             found.add(str(root))
             continue
-        if not root.is_dir():
-            errors.append({"source": str(root), "error": "no such folder"})
+        else:
+            problem = _not_regular(str(root)) if os.path.lexists(root) else "no such file or folder"
+            errors.append({"source": str(root), "error": problem})
             continue
 
         def onerror(exc: OSError) -> None:
@@ -78,11 +89,31 @@ def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple
         for folder, subdirs, files in os.walk(root, followlinks=False, onerror=onerror):
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
             for name in files:
-                if name.startswith("."):
+                if name.startswith(".") or not any(fnmatch.fnmatch(name, p) for p in patterns):
                     continue
-                if any(fnmatch.fnmatch(name, p) for p in patterns):
-                    found.add(os.path.join(folder, name))
+                path = os.path.join(folder, name)
+                problem = _not_regular(path)
+                if problem:
+                    errors.append({"source": path, "error": problem})
+                else:
+                    found.add(path)
+    errors.sort(key=lambda r: r["source"])
     return sorted(found), errors
+
+
+def _not_regular(path: str) -> str | None:
+    """Why ``path`` (symlinks followed) cannot be scanned as a file, or None if it can."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "broken symbolic link" if os.path.islink(path) else "no such file"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special")
+    return f"not a regular file ({kind}); skipped"
 
 
 class ScanInterrupted(KeyboardInterrupt):
@@ -189,33 +220,85 @@ class ScanSummary:
         s = record["summary"]
         self.advertorials += s["label"] == "advertorial"
         self.contradicted += s["contradicted"]
-        for p in record.get("promotions", []):
-            if p.get("product"):
-                self.products[p["product"]] += 1
+        # articles promoting each product (a product promoted twice in one article counts once)
+        self.products.update({p["product"] for p in record.get("promotions", []) if p.get("product")})
 
 
-def _done_records(output: Path) -> tuple[list[dict], int]:
-    """Complete records already in ``output`` and the byte length they take."""
+def _done_records(output: Path, fmt: str = "jsonl") -> tuple[list[dict], list[bytes]]:
+    """Complete records already in ``output`` and the bytes of each (header first for csv).
+
+    Only the last line may be torn (no newline: an interrupted write); it is left
+    out. Anything else that is not factcheck's own output stops the resume: the
+    file would otherwise be cut short or overwritten.
+    """
     if not output.exists():
-        return [], 0
+        return [], []
     data = output.read_bytes()
-    records, good = [], 0
-    for line in data.splitlines(keepends=True):
-        if not line.endswith(b"\n"):
-            break  # torn last line of an interrupted run
+    lines = [line + b"\n" for line in data.split(b"\n")[:-1]]  # the piece after the last newline is torn
+    if fmt == "csv":
+        return _done_csv(output, lines)
+    records = []
+    for n, line in enumerate(lines, 1):
         try:
-            records.append(json.loads(line))
+            record = json.loads(line)
         except ValueError:
+            record = None
+        if not isinstance(record, dict) or "source" not in record:
+            raise _not_resumable(output, n, "is not a factcheck JSONL record")
+        records.append(record)
+    return records, lines
+
+
+def _done_csv(output: Path, lines: list[bytes]) -> tuple[list[dict], list[bytes]]:
+    consumed: list[bytes] = []
+
+    def feed() -> Iterator[str]:
+        for line in lines:
+            consumed.append(line)
+            yield line.decode("utf-8", "replace")
+
+    records, raws = [], []
+    reader = csv.reader(feed(), strict=True)
+    while True:
+        consumed.clear()
+        try:
+            row = next(reader)
+        except StopIteration:
             break
-        good += len(line)
-    return records, good
+        except csv.Error:  # a quoted field still open at the end: a torn last row
+            break
+        line = len(raws) + 1
+        if not raws and row != list(CSV_FIELDS):
+            raise _not_resumable(output, 1, "is not factcheck's CSV header (" + ",".join(CSV_FIELDS) + ")")
+        if len(row) != len(CSV_FIELDS):
+            raise _not_resumable(output, line, f"has {len(row)} fields, not {len(CSV_FIELDS)}")
+        raws.append(b"".join(consumed))
+        if len(raws) > 1:
+            records.append(_csv_record(dict(zip(CSV_FIELDS, row))))
+    return records, raws
+
+
+def _csv_record(row: dict) -> dict:
+    """What resume and the summary need of a CSV row, shaped like a record."""
+    if row["error"]:
+        return {"source": row["source"], "sha256": row["sha256"], "error": row["error"]}
+    return {"source": row["source"], "sha256": row["sha256"],
+            "summary": {"label": row["label"], "contradicted": int(row["contradicted"] or 0)},
+            "promotions": [{"product": p} for p in row["products"].split(";") if p]}
+
+
+def _not_resumable(output: Path, line: int, problem: str) -> FactcheckError:
+    return FactcheckError(f"cannot resume: this line {problem}", path=f"{output}:{line}",
+                          hint="resume only into a file written by `factcheck scan` with the same "
+                               "--format, or write to a new --output")
 
 
 def _csv_row(record: dict) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, CSV_FIELDS, lineterminator="\n")
     if "error" in record:
-        writer.writerow({"source": record["source"], "error": record["error"]})
+        writer.writerow({"source": record["source"], "error": record["error"],
+                         "sha256": record.get("sha256", "")})
     else:
         s = record["summary"]
         products = sorted({p.get("product") for p in record.get("promotions", []) if p.get("product")})
@@ -223,8 +306,31 @@ def _csv_row(record: dict) -> str:
                          "advertorial_score": s["advertorial_score"], "claims": s["claims"],
                          "supported": s["supported"], "contradicted": s["contradicted"],
                          "unverifiable": s["unverifiable"], "promotions": s["promotions"],
-                         "products": ";".join(products), "error": ""})
+                         "products": ";".join(products), "error": "",
+                         "sha256": record.get("sha256", "")})
     return buf.getvalue()
+
+
+def _resume_from(output: Path, fmt: str, files: list[str]) -> tuple[list[dict], set[str]]:
+    """Keep the complete, still current records of an earlier run of ``output``.
+
+    A record whose file changed since (another SHA-256) is dropped, so the file is
+    checked again and appears once; the rewrite goes through a temporary file and
+    a rename, so a crash during it loses nothing.
+    """
+    previous, raws = _done_records(output, fmt)
+    header = raws[:1] if fmt == "csv" else []
+    body = raws[len(header):]
+    wanted = set(files)
+    changed = {r["source"] for r in previous
+               if r["source"] in wanted and r.get("sha256") and _sha256_of(r["source"]) != r["sha256"]}
+    kept = [(r, raw) for r, raw in zip(previous, body) if r["source"] not in changed]
+    data = b"".join(header + [raw for _, raw in kept])
+    if changed or output.stat().st_size != len(data):
+        tmp = output.with_name(output.name + ".resume-tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, output)
+    return [r for r, _ in kept], changed
 
 
 def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: str = "jsonl",
@@ -240,6 +346,9 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     """
     from .check import Checker
 
+    if resume and fmt in ("json", "html"):
+        raise FactcheckError(f"--resume works with --format jsonl or csv: {fmt} output is written "
+                             "whole at the end", hint="scan to jsonl, or start again without --resume")
     checker = Checker(options)  # bad rules/facts/model stop here, before any file
     files, discover_errors = discover(dirs, globs)
     dask_workers = workers
@@ -279,14 +388,14 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     elif fmt == "parquet":
         raise FactcheckError("--format parquet needs --output DIR --partition-size N")
     elif resume and output is not None:
-        previous, good = _done_records(output)
-        with open(output, "r+b") as fh:
-            fh.truncate(good)
+        previous, _ = _resume_from(output, fmt, files)
         for r in previous:
             # Error records count as done too: the file was recorded, not lost.
             done[r["source"]] = r.get("sha256", "")
             summary.add(r)
-    todo = [f for f in files if f not in done or (done[f] and _sha256_of(f) != done[f])]
+    # partitions keep earlier records as they are: a changed file is checked again there
+    todo = [f for f in files if f not in done or (parts is not None and done[f]
+                                                  and _sha256_of(f) != done[f])]
     discover_errors = [r for r in discover_errors if r["source"] not in done]
     summary.skipped = len(files) - len(todo)
     if output is not None and parts is None:
@@ -300,7 +409,7 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     show = sys.stderr.isatty() if progress is None else progress
     bar = _progress(len(todo)) if show else None
     try:
-        if fmt == "csv" and not (resume and done):
+        if fmt == "csv" and not (out_fh and out_fh.tell()):  # a new file, or nothing kept
             sink.write(",".join(CSV_FIELDS) + "\n")
         for record in discover_errors:
             summary.add(record)

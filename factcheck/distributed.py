@@ -405,9 +405,9 @@ class PartitionedOutput:
                 path.unlink()
                 continue
             if self.fmt == "jsonl":
-                records, good = _done_records(path)
+                records, raws = _done_records(path)
                 with open(path, "r+b") as fh:
-                    fh.truncate(good)
+                    fh.truncate(sum(map(len, raws)))
             else:
                 import pyarrow.parquet as pq
 

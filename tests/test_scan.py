@@ -133,3 +133,61 @@ def test_scan_sigint_stops_cleanly_and_resume_completes(folder, tmp_path, worker
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
     assert done.returncode in (0, 1), done.stderr
     assert out.read_bytes() == full.read_bytes()
+
+
+def test_scan_records_a_fifo_instead_of_blocking_on_it(folder):
+    import os
+
+    os.mkfifo(folder / "feed.txt")  # opening it for reading would wait for a writer forever
+    (folder / "gone.txt").symlink_to(folder / "missing.txt")
+    files, errors = discover([folder])
+    assert len(files) == len(ARTICLES)
+    reasons = {r["source"].rsplit("/", 1)[-1]: r["error"] for r in errors}
+    assert "FIFO" in reasons["feed.txt"] and "broken symbolic link" in reasons["gone.txt"]
+
+
+def test_scan_resume_checks_a_changed_file_again_without_a_duplicate(folder, tmp_path):
+    out = tmp_path / "out.jsonl"
+    run_scan([folder], Options(), output=out, workers=1, progress=False)
+    changed = sorted(folder.glob("*.txt"))[0]
+    changed.write_text(changed.read_text("utf-8") + "\nThe council met again on Monday.\n", "utf-8")
+    summary = run_scan([folder], Options(), output=out, workers=1, resume=True, progress=False)
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    sources = [r["source"] for r in records]
+    assert len(sources) == len(set(sources)) == len(ARTICLES)
+    assert summary.skipped == len(ARTICLES) - 1 and summary.read == len(ARTICLES)
+    fresh = tmp_path / "fresh.jsonl"
+    run_scan([folder], Options(), output=fresh, workers=1, progress=False)
+    by_source = {json.loads(line)["source"]: line for line in fresh.read_text("utf-8").splitlines()}
+    assert sorted(out.read_text("utf-8").splitlines()) == sorted(by_source.values())
+
+
+def test_scan_csv_killed_midway_then_resumed_equals_uninterrupted(folder, tmp_path):
+    full = tmp_path / "full.csv"
+    run_scan([folder], Options(), output=full, fmt="csv", workers=1, progress=False)
+    lines = full.read_bytes().splitlines(keepends=True)
+    partial = tmp_path / "partial.csv"
+    partial.write_bytes(b"".join(lines[:4]) + lines[4][:20])  # header, three rows, a torn one
+    summary = run_scan([folder], Options(), output=partial, fmt="csv", workers=1, resume=True,
+                       progress=False)
+    assert partial.read_bytes() == full.read_bytes()
+    assert summary.skipped == 3
+
+
+@pytest.mark.parametrize("fmt,content", [("jsonl", b"my notes\nkeep them\n"),
+                                         ("csv", b"name,total\nann,3\n")])
+def test_scan_resume_refuses_a_file_it_did_not_write(folder, tmp_path, capsys, fmt, content):
+    out = tmp_path / f"notes.{fmt}"
+    out.write_bytes(content)
+    code = main(["scan", str(folder), "--workers", "1", "--format", fmt, "--output", str(out),
+                 "--resume"])
+    assert code == 2
+    assert out.read_bytes() == content  # not cut short, not overwritten
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{out}:1" in err[0] and "cannot resume" in err[0]
+
+
+def test_scan_resume_refuses_whole_document_formats(folder, tmp_path, capsys):
+    out = tmp_path / "out.json"
+    assert main(["scan", str(folder), "--format", "json", "--output", str(out), "--resume"]) == 2
+    assert "--resume works with --format jsonl or csv" in capsys.readouterr().err
