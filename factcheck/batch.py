@@ -311,6 +311,12 @@ def _csv_row(record: dict) -> str:
     return buf.getvalue()
 
 
+def _is_within(path: str, target: Path) -> bool:
+    """Whether ``path`` is the (real) output path or lies in that output folder (partitions, html)."""
+    p = Path(os.path.realpath(path))
+    return p == target or target in p.parents
+
+
 def _resume_from(output: Path, fmt: str, files: list[str]) -> tuple[list[dict], set[str]]:
     """Keep the complete, still current records of an earlier run of ``output``.
 
@@ -318,7 +324,14 @@ def _resume_from(output: Path, fmt: str, files: list[str]) -> tuple[list[dict], 
     checked again and appears once; the rewrite goes through a temporary file and
     a rename, so a crash during it loses nothing.
     """
-    previous, raws = _done_records(output, fmt)
+    if not output.exists():  # the first run may already say --resume: nothing to keep
+        return [], set()
+    try:
+        previous, raws = _done_records(output, fmt)
+    except OSError as exc:
+        raise FactcheckError(f"cannot read the output to resume: {exc.strerror or exc}",
+                             path=str(output), hint="--output names the results file of the "
+                                                    "earlier scan") from None
     header = raws[:1] if fmt == "csv" else []
     body = raws[len(header):]
     wanted = set(files)
@@ -351,6 +364,10 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
                              "whole at the end", hint="scan to jsonl, or start again without --resume")
     checker = Checker(options)  # bad rules/facts/model stop here, before any file
     files, discover_errors = discover(dirs, globs)
+    if output is not None and not is_url(str(output)):
+        # `scan . --glob '*' --output results.jsonl` run twice would check its own results
+        target = Path(os.path.realpath(output))
+        files = [f for f in files if not _is_within(f, target)]
     dask_workers = workers
     workers = workers or os.cpu_count() or 1
 

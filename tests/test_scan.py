@@ -191,3 +191,34 @@ def test_scan_resume_refuses_whole_document_formats(folder, tmp_path, capsys):
     out = tmp_path / "out.json"
     assert main(["scan", str(folder), "--format", "json", "--output", str(out), "--resume"]) == 2
     assert "--resume works with --format jsonl or csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_scan_resume_into_a_missing_file_is_a_fresh_scan(folder, tmp_path, fmt):
+    # A cron job may say --resume every time, the first time included.
+    fresh = tmp_path / f"fresh.{fmt}"
+    run_scan([folder], Options(), output=fresh, fmt=fmt, workers=1, progress=False)
+    out = tmp_path / "new" / f"out.{fmt}"
+    summary = run_scan([folder], Options(), output=out, fmt=fmt, workers=1, resume=True,
+                       progress=False)
+    assert out.read_bytes() == fresh.read_bytes()
+    assert summary.skipped == 0
+
+
+def test_scan_never_checks_its_own_output(folder, tmp_path):
+    # `--glob '*'` with the results inside the scanned folder: the second run must
+    # not read the first run's results as an article.
+    out = folder / "results.jsonl"
+    run_scan([folder], Options(), output=out, globs=["*"], workers=1, progress=False)
+    first = out.read_bytes()
+    summary = run_scan([folder], Options(), output=out, globs=["*"], workers=1, progress=False)
+    assert out.read_bytes() == first
+    assert summary.read == len(ARTICLES) + 1  # the articles and notes.csv, not results.jsonl
+    assert str(out) not in out.read_text("utf-8")
+
+
+def test_scan_resume_into_a_folder_is_one_clear_error(folder, tmp_path, capsys):
+    code = main(["scan", str(folder), "--workers", "1", "--output", str(tmp_path), "--resume"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot read the output to resume" in err[0] and "internal" not in err[0]
