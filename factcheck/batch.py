@@ -36,7 +36,7 @@ from typing import Iterable, Iterator, Sequence
 
 from .errors import FactcheckError, InputError
 from .reader import article_from_bytes, read_bytes
-from .render import to_jsonl_line
+from .render import UNDECODABLE, to_jsonl_line
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html")
 CSV_FIELDS = ("source", "label", "advertorial_score", "claims", "supported", "contradicted",
@@ -240,7 +240,7 @@ def _done_records(output: Path, fmt: str = "jsonl") -> tuple[list[dict], list[by
     records = []
     for n, line in enumerate(lines, 1):
         try:
-            record = json.loads(line)
+            record = json.loads(line.decode("utf-8", UNDECODABLE))
         except ValueError:
             record = None
         if not isinstance(record, dict) or "source" not in record:
@@ -255,7 +255,7 @@ def _done_csv(output: Path, lines: list[bytes]) -> tuple[list[dict], list[bytes]
     def feed() -> Iterator[str]:
         for line in lines:
             consumed.append(line)
-            yield line.decode("utf-8", "replace")
+            yield line.decode("utf-8", UNDECODABLE)
 
     records, raws = [], []
     reader = csv.reader(feed(), strict=True)
@@ -418,7 +418,7 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     if output is not None and parts is None:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
-            out_fh = open(output, "a" if resume else "w", encoding="utf-8")
+            out_fh = open(output, "a" if resume else "w", encoding="utf-8", errors=UNDECODABLE)
         except OSError as exc:
             raise FactcheckError(f"cannot write: {exc.strerror or exc}", path=str(output)) from None
     sink = parts or out_fh or sys.stdout

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import FactcheckError, InputError, Problems
-from .render import Format
+from .render import UNDECODABLE, Format
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = {"check", "scan", "rules", "facts", "train", "--help", "-h", "--version",
@@ -64,7 +64,7 @@ def _write(text: str, output: Optional[Path]) -> None:
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, "utf-8")
+        tmp.write_text(text, "utf-8", errors=UNDECODABLE)
         tmp.replace(output)
     except OSError as exc:
         raise _fail(f"{output}: cannot write: {exc.strerror or exc}") from None
@@ -282,6 +282,8 @@ def train_cmd(
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors=UNDECODABLE)  # PYTHONIOENCODING=utf-8 or a UTF-8 locale
     if args and args[0] not in COMMANDS:
         args.insert(0, "check")  # `factcheck article.txt` == `factcheck check article.txt`
     try:

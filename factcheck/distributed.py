@@ -424,12 +424,12 @@ class PartitionedOutput:
                 expected = index + 1
 
     def add(self, record: dict) -> None:
-        from .render import to_jsonl_line
+        from .render import UNDECODABLE, to_jsonl_line
 
         if self.fmt == "jsonl":
             if self.fh is None:
                 try:
-                    self.fh = open(self._path(self.index), "a", encoding="utf-8")
+                    self.fh = open(self._path(self.index), "a", encoding="utf-8", errors=UNDECODABLE)
                 except OSError as exc:
                     raise FactcheckError(f"cannot write: {exc.strerror or exc}",
                                          path=str(self._path(self.index))) from None

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -101,10 +105,7 @@ def test_scan_python_api_yields_reports(folder):
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_scan_sigint_stops_cleanly_and_resume_completes(folder, tmp_path, workers):
-    import os
     import signal
-    import subprocess
-    import sys
     import time
 
     for i, src in enumerate(sorted(folder.rglob("*.txt")) * 15):  # long enough to interrupt
@@ -136,8 +137,6 @@ def test_scan_sigint_stops_cleanly_and_resume_completes(folder, tmp_path, worker
 
 
 def test_scan_records_a_fifo_instead_of_blocking_on_it(folder):
-    import os
-
     os.mkfifo(folder / "feed.txt")  # opening it for reading would wait for a writer forever
     (folder / "gone.txt").symlink_to(folder / "missing.txt")
     files, errors = discover([folder])
@@ -222,3 +221,34 @@ def test_scan_resume_into_a_folder_is_one_clear_error(folder, tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot read the output to resume" in err[0] and "internal" not in err[0]
+
+
+def _undecodable_name(folder: Path) -> Path:
+    name = os.fsdecode(b"caf\xe9-latin1-name.txt")  # a Latin-1 file name: not UTF-8
+    try:
+        (folder / name).write_text("The council approved 3 new parks on Tuesday.\n", "utf-8")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system only takes UTF-8 file names")
+    return folder / name
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_scan_writes_and_resumes_an_undecodable_file_name(folder, tmp_path, fmt):
+    _undecodable_name(folder)
+    out = tmp_path / f"out.{fmt}"
+    first = run_scan([folder], Options(), output=out, fmt=fmt, workers=1, progress=False)
+    assert first.errors == 0 and first.read == len(ARTICLES) + 1
+    data = out.read_bytes()
+    assert b"caf\xe9-latin1-name.txt" in data  # the name's own bytes, as `ls` shows them
+    again = run_scan([folder], Options(), output=out, fmt=fmt, workers=1, resume=True,
+                     progress=False)
+    assert out.read_bytes() == data and again.skipped == len(ARTICLES) + 1
+
+
+def test_check_prints_an_undecodable_file_name_to_a_strict_utf8_stdout(tmp_path):
+    path = _undecodable_name(tmp_path)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "factcheck", "check", os.fsencode(path),
+                           "--format", "jsonl"], capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.decode("utf-8", "surrogateescape"))["source"] == str(path)

@@ -8,6 +8,11 @@ from typing import Sequence
 
 from ..records import Report
 
+# A file name that is not valid UTF-8 reaches Python as lone surrogates (PEP 383).
+# Writers use this handler so a report on it keeps the name's own bytes, as `ls`
+# prints them, where strict UTF-8 would fail on the whole report.
+UNDECODABLE = "surrogateescape"
+
 
 class Format(str, Enum):
     text = "text"
