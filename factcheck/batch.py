@@ -182,6 +182,7 @@ def iter_records(paths: Sequence[str], checker, *, workers: int = 1,
         return
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    workers = min(workers, len(paths))  # a process per file at most: each loads the pipeline
     chunk = max(1, min(16, len(paths) // (workers * 8) or 1))
     with ctx.Pool(workers, initializer=_init_worker, initargs=(checker.options, published)) as pool:
         yield from pool.imap(check_one, paths, chunksize=chunk)
