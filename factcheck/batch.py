@@ -72,12 +72,10 @@ def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple
             errors += bad
             continue
         root = Path(root)
-        if root.is_dir():
-            pass
-        elif root.is_file():
+        if root.is_file():
             found.add(str(root))
             continue
-        else:
+        if not root.is_dir():
             problem = _not_regular(str(root)) if os.path.lexists(root) else "no such file or folder"
             errors.append({"source": str(root), "error": problem})
             continue
@@ -318,7 +316,7 @@ def _is_within(path: str, target: Path) -> bool:
     return p == target or target in p.parents
 
 
-def _resume_from(output: Path, fmt: str, files: list[str]) -> tuple[list[dict], set[str]]:
+def _resume_from(output: Path, fmt: str, files: list[str]) -> list[dict]:
     """Keep the complete, still current records of an earlier run of ``output``.
 
     A record whose file changed since (another SHA-256) is dropped, so the file is
@@ -326,7 +324,7 @@ def _resume_from(output: Path, fmt: str, files: list[str]) -> tuple[list[dict], 
     a rename, so a crash during it loses nothing.
     """
     if not output.exists():  # the first run may already say --resume: nothing to keep
-        return [], set()
+        return []
     try:
         previous, raws = _done_records(output, fmt)
     except OSError as exc:
@@ -344,7 +342,7 @@ def _resume_from(output: Path, fmt: str, files: list[str]) -> tuple[list[dict], 
         tmp = output.with_name(output.name + ".resume-tmp")
         tmp.write_bytes(data)
         os.replace(tmp, output)
-    return [r for r, _ in kept], changed
+    return [r for r, _ in kept]
 
 
 def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: str = "jsonl",
@@ -406,8 +404,7 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     elif fmt == "parquet":
         raise FactcheckError("--format parquet needs --output DIR --partition-size N")
     elif resume and output is not None:
-        previous, _ = _resume_from(output, fmt, files)
-        for r in previous:
+        for r in _resume_from(output, fmt, files):
             # Error records count as done too: the file was recorded, not lost.
             done[r["source"]] = r.get("sha256", "")
             summary.add(r)
