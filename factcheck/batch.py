@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import csv
-import fnmatch
 import hashlib
 import io
 import json
@@ -32,7 +31,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
+
+from wcmatch import glob as wcglob
 
 from .errors import FactcheckError, InputError
 from .reader import article_from_bytes, read_bytes
@@ -53,21 +54,35 @@ def is_url(path) -> bool:
     return isinstance(path, str) and bool(_URL.match(path))
 
 
+def glob_matcher(globs: Sequence[str] | None = None) -> Callable[[str], bool]:
+    """``--glob`` patterns as one test of a path relative to the scanned folder ("/"-separated).
+
+    A pattern without "/" matches the file name at any depth (``*.txt``); one with
+    "/" matches the relative path, ``**`` standing for any number of folders
+    (``news/**/*.txt``); a leading ``!`` excludes (``!drafts/**``). Exclusions
+    alone apply to the default patterns.
+    """
+    patterns = list(globs or DEFAULT_GLOBS)
+    if all(p.startswith("!") for p in patterns):
+        patterns = [*DEFAULT_GLOBS, *patterns]
+    return wcglob.compile(patterns, flags=wcglob.GLOBSTAR | wcglob.MATCHBASE | wcglob.NEGATE).match
+
+
 def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple[list[str], list[dict]]:
-    """Sorted files under ``roots`` matching ``globs``; plus error records (sorted) for bad
-    roots and for matching entries that are not regular files.
+    """Sorted files under ``roots`` matching ``globs`` (see ``glob_matcher``); plus error
+    records (sorted) for bad roots and for matching entries that are not regular files.
 
     A FIFO, socket or device named like an article is recorded, never opened: reading
     a FIFO blocks until something writes to it, which would hang the scan.
     """
-    patterns = tuple(globs or DEFAULT_GLOBS)
+    wanted = glob_matcher(globs)
     found: set[str] = set()
     errors: list[dict] = []
     for root in roots:
         if is_url(root):
             from .distributed import discover_url
 
-            urls, bad = discover_url(root, patterns)
+            urls, bad = discover_url(root, globs)
             found.update(urls)
             errors += bad
             continue
@@ -86,8 +101,10 @@ def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple
 
         for folder, subdirs, files in os.walk(root, followlinks=False, onerror=onerror):
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            rel = "" if rel == "." else rel + "/"
             for name in files:
-                if name.startswith(".") or not any(fnmatch.fnmatch(name, p) for p in patterns):
+                if name.startswith(".") or not wanted(rel + name):
                     continue
                 path = os.path.join(folder, name)
                 problem = _not_regular(path)

@@ -142,7 +142,7 @@ def _terminal_width() -> int:
 def scan_cmd(
     dirs: Annotated[list[str], typer.Argument(help="Folders to scan recursively, or fsspec URLs (file:///..., s3://... with s3fs).")],
     format: Annotated[ScanFormat, typer.Option("--format", "-f", help="jsonl (default), json, csv, html (with --output DIR) or parquet (with --output DIR --partition-size N).")] = ScanFormat.jsonl,
-    glob: Annotated[list[str], typer.Option("--glob", help="File pattern (repeatable); default *.txt, *.md, *.html.")] = [],  # noqa: B006
+    glob: Annotated[list[str], typer.Option("--glob", help="File pattern (repeatable; default *.txt, *.md, *.html): a name pattern matches at any depth, one with / matches the path below DIR (** = any folders), !PATTERN excludes.")] = [],  # noqa: B006
     workers: Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Worker processes (default: the machine's cores).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip files already in --output with the same content hash.")] = False,
     facts: FactsOpt = [],  # noqa: B006

@@ -22,7 +22,6 @@ the function that needs it, so a plain local scan never loads them.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import json
 import os
@@ -63,15 +62,15 @@ def _is_local(fs) -> bool:
     return isinstance(fs, LocalFileSystem)
 
 
-def discover_url(root: str, patterns: Sequence[str]) -> tuple[list[str], list[dict]]:
+def discover_url(root: str, globs: Sequence[str] | None) -> tuple[list[str], list[dict]]:
     """Files below the fsspec URL ``root`` (or ``root`` itself), named ``root/relative/path``."""
+    from .batch import discover, glob_matcher
+
     fs, base = _url_to_fs(root)
     prefix = root.rstrip("/")
     if _is_local(fs):
         # file://: the local walk, so symlink loops and hidden entries behave as for plain paths
-        from .batch import discover
-
-        files, errors = discover([Path(base)], patterns)
+        files, errors = discover([Path(base)], globs)
         if Path(base).is_file():
             return [root], []
         rel = [os.path.relpath(f, base).replace(os.sep, "/") for f in files]
@@ -83,11 +82,12 @@ def discover_url(root: str, patterns: Sequence[str]) -> tuple[list[str], list[di
             return [], [{"source": root, "error": "no such folder"}]
         found = []
         strip = base.rstrip("/")
+        wanted = glob_matcher(globs)
         for folder, subdirs, files in fs.walk(base, detail=False):
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
             for name in files:
-                if not name.startswith(".") and any(fnmatch.fnmatch(name, p) for p in patterns):
-                    rel = f"{folder.rstrip('/')}/{name}"[len(strip):].lstrip("/")
+                rel = f"{folder.rstrip('/')}/{name}"[len(strip):].lstrip("/")
+                if not name.startswith(".") and wanted(rel):
                     found.append(f"{prefix}/{rel}")
     except FactcheckError:
         raise

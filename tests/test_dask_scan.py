@@ -279,3 +279,22 @@ def test_partition_options_need_a_folder_and_a_line_format(folder, tmp_path, cap
                  "--output", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "--partition-size needs --output DIR" in err and "--format parquet needs" in err
+
+
+def test_discover_in_a_remote_filesystem_applies_globs_to_paths():
+    fsspec = pytest.importorskip("fsspec")
+    from factcheck.batch import discover
+
+    fs = fsspec.filesystem("memory")
+    for name in ("a.txt", "sub/b.txt", "sub/deeper/c.txt", ".hidden/d.txt", "e.csv"):
+        fs.pipe(f"/globnews/{name}", b"The council met on Tuesday.\n")
+    try:
+        every, _ = discover(["memory://globnews"])
+        only_sub, _ = discover(["memory://globnews"], ["sub/**/*.txt"])
+        not_sub, _ = discover(["memory://globnews"], ["!sub/**"])
+    finally:
+        fs.rm("/globnews", recursive=True)
+    base = "memory://globnews/"
+    assert every == [base + n for n in ("a.txt", "sub/b.txt", "sub/deeper/c.txt")]
+    assert only_sub == [base + "sub/b.txt", base + "sub/deeper/c.txt"]
+    assert not_sub == [base + "a.txt"]

@@ -252,3 +252,16 @@ def test_check_prints_an_undecodable_file_name_to_a_strict_utf8_stdout(tmp_path)
                            "--format", "jsonl"], capture_output=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.decode("utf-8", "surrogateescape"))["source"] == str(path)
+
+
+@pytest.mark.parametrize("globs,expected", [
+    (["sub/*.txt"], "sub"),                # a pattern with "/" matches below the scanned folder
+    (["**/sub/*.txt"], "sub"),             # "**" spans any folders, none included
+    (["!sub/**"], "top"),                  # exclusions alone apply to the default patterns
+    (["*.txt", "!sub/*"], "top"),
+])
+def test_scan_globs_match_paths_below_the_folder(folder, globs, expected):
+    in_sub = {p.name for i, p in enumerate(ARTICLES) if i % 3 == 0}
+    files, _ = discover([folder], globs)
+    names = {Path(f).name for f in files}
+    assert names == (in_sub if expected == "sub" else {p.name for p in ARTICLES} - in_sub)
