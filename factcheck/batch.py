@@ -465,6 +465,9 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
         if parts:
             parts.close()
     _print_summary(summary)
+    if not files and not summary.errors:  # say why, rather than a silent table of zeros
+        _stderr_console().print(f"no file matched {' '.join(globs or DEFAULT_GLOBS)} under "
+                                f"{' '.join(map(str, dirs))}", markup=False, highlight=False)
     return summary
 
 

@@ -265,3 +265,9 @@ def test_scan_globs_match_paths_below_the_folder(folder, globs, expected):
     files, _ = discover([folder], globs)
     names = {Path(f).name for f in files}
     assert names == (in_sub if expected == "sub" else {p.name for p in ARTICLES} - in_sub)
+
+
+def test_scan_says_when_no_file_matched(folder, capsys):
+    assert main(["scan", str(folder), "--glob", "*.rst", "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "no file matched *.rst under" in err and str(folder) in err
