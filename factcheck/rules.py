@@ -437,7 +437,7 @@ class RuleMatcher:
         paragraphs = doc._.paragraphs or [(0, len(doc_text(doc)))]
         para_starts = [p[0] for p in paragraphs]
 
-        def add(rule_key: str, start: int, end: int, score: float | None = None) -> None:
+        def add(rule_key: str, start: int, end: int) -> None:
             if rule_key.startswith("product:"):
                 product = self.products[rule_key]
                 hits.append(RuleHit("product." + product.id, "product_mention", doc_text(doc)[start:end],
