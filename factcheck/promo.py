@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .product_guess import guess_product
 from .records import Promotion, RuleHit, Signal
 
 # Combination weights over the per-sentence features below, and the passage
@@ -199,30 +199,19 @@ def _index_of(sentences: list[tuple[int, int]], pos: int) -> int | None:
     return None
 
 
-_NAME = re.compile(r"[\"“]([A-Z][\w'’-]*(?:\s+[A-Z0-9][\w'’-]*){0,3})[\"”]|"
-                   r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][\w'’-]+){1,3})\b")
-
-
-def _guess_product(text: str, passage: tuple[int, int], outside: str) -> str | None:
-    """A name quoted or capitalised in the passage and absent from the rest of the article."""
-    body = text[passage[0]:passage[1]]
-    for m in _NAME.finditer(body):
-        name = m[1] or m[2]
-        if name and name not in outside and len(name) > 3:
-            return name
-    return None
-
-
 def build_passages(text: str, scores: list[SentenceScore], hits: list[RuleHit]) -> list[Promotion]:
     promotions: list[Promotion] = []
-    for run in passage_runs([s.raw for s in scores], [s.smooth for s in scores]):
-        start, end = scores[run[0]].start, scores[run[-1]].end
+    runs = passage_runs([s.raw for s in scores], [s.smooth for s in scores])
+    spans = [(scores[run[0]].start, scores[run[-1]].end) for run in runs]
+    # the article without any of its passages: a product named only in passages was inserted
+    editorial = "\n".join(text[a:b] for a, b in zip([0] + [e for _, e in spans], [s for s, _ in spans] + [len(text)]))
+    for run, (start, end) in zip(runs, spans):
         # signals lie wholly inside their passage (a paragraph-wide meta hit may not)
         inside = [h for h in hits if start <= h.start and h.end <= end]
         products = Counter(h.product for h in inside if h.product)
         product = products.most_common(1)[0][0] if products else None
         if product is None:
-            product = _guess_product(text, (start, end), text[:start] + text[end:])
+            product = guess_product(text, (start, end), editorial)
         signals: list[Signal] = [Signal("rule", rule=h.rule, category=h.category, text=h.text,
                                         start=h.start, end=h.end) for h in inside]
         probs = [scores[i].model for i in run if scores[i].model is not None]

@@ -1,0 +1,89 @@
+"""Which product a flagged passage promotes, when no watched product (rule file
+``products``) is named in it: the likeliest brand-like name in the passage.
+
+Candidates are runs of capitalised words, with model numbers after the first
+("BMW 3 Series", "EchoPods X2"), a trailing possessive dropped ("Burberry's").
+A capitalised word opening a sentence is usually just a capital ("Perhaps",
+"Ensure"), so a sentence-opening name of one word counts only when it is shaped
+like a brand (QuickLend, DAZN) or is capitalised mid-sentence elsewhere.
+Each candidate is scored; the best is returned, ties to the earliest:
+
+  quoted ("Liver Formula")                         +3
+  absent from the rest of the article               +1  (an inserted ad's product)
+  brand-shaped: inner capital, all capitals, digit  +1
+  several words                                     +0.5
+  each further mention in the passage               +0.5
+  a person (Mr/Dr ... , ... said)                   -2
+
+Measured with ``python bench/product_guess.py`` (README, "Promotion detection").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+_FIRST = r"[A-Z][\w&'’.+-]*[\w+]|[A-Z]"
+_NEXT = rf"(?:{_FIRST}|\d[\w.]*|[A-Z0-9]{{1,4}})"
+_CANDIDATE = re.compile(rf"(?<![\w'’])(?:{_FIRST})(?:[ \t]+{_NEXT}){{0,4}}")
+_QUOTED = re.compile(r"[\"“]([A-Z][^\"”\n]{2,40}?)[\"”]")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“(]\s*)$")
+_BRAND_SHAPE = re.compile(r"\w[A-Z]|^[A-Z]{2,}\b|\d")
+_PERSON_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Professor|Sir|Dame)\.?\s+$")
+_PERSON_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|recalled|wrote)\b")
+_GENERIC = {"i", "ok", "tv", "uk", "us", "usa", "eu", "ceo"}
+# Sentence-opening calls to action: "Try SlimTrim today" promotes SlimTrim, not "Try SlimTrim".
+_OPENING_VERBS = {"try", "visit", "order", "buy", "get", "shop", "discover", "explore", "choose",
+                  "grab", "join", "download", "book", "use", "pick", "enjoy", "experience", "meet",
+                  "introducing", "consider", "ask", "claim", "save", "start", "treat", "upgrade"}
+_CHANNEL_BEFORE = re.compile(r"\b(?:on|at|from|via|through)\s+$")  # "on GlamCart": where, not what
+_CODE = re.compile(r"^[A-Z]+\d+$")  # "SUN15": a discount code
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|ian|ean|ish|ern|can)$")  # "Italian", "Southwestern"
+
+
+def guess_product(text: str, passage: tuple[int, int], outside: str) -> str | None:
+    """The likeliest promoted name in ``text[passage]``; ``outside`` is the rest of the article."""
+    start, end = passage
+    body = text[start:end]
+    scores: dict[str, float] = {}
+    first_at: dict[str, int] = {}
+
+    def consider(name: str, at: int, bonus: float) -> None:
+        if name in scores:
+            scores[name] += 0.5
+            return
+        score = bonus + (name not in outside) + (len(name.split()) > 1) * 0.5
+        score += bool(_BRAND_SHAPE.search(name))
+        if _CHANNEL_BEFORE.search(body[max(0, at - 9):at]):
+            score -= 1
+        if _PERSON_BEFORE.search(body[max(0, at - 12):at]) or \
+                _PERSON_AFTER.match(body[at + len(name):at + len(name) + 14]):
+            score -= 2
+        scores[name], first_at[name] = score, at
+
+    for m in _QUOTED.finditer(body):
+        consider(m[1].strip(), m.start(1), 3.0)
+    for m in _CANDIDATE.finditer(body):
+        words = _POSSESSIVE.sub("", m[0]).rstrip(".-").split()
+        if _SENTENCE_START.search(body[:m.start()]):
+            # "The Imperial Oolong" -> "Imperial Oolong"; "Call 0800 ..." -> nothing
+            while words and (words[0].lower() in STOP_WORDS or words[0].lower() in _OPENING_VERBS
+                             or not words[0][0].isupper()):
+                words = words[1:]
+            if len(words) == 1 and not _BRAND_SHAPE.search(words[0]) \
+                    and not re.search(rf"[a-z,]\s+{re.escape(words[0])}\b", text):
+                continue  # "Perhaps", "Ensure": a capital only because a sentence starts
+        if not words:
+            continue
+        name = " ".join(words)
+        if _CODE.match(name) or _DEMONYM.match(name):
+            continue
+        at = m.start() + m[0].find(words[0])
+        if len(name) < 3 or name.lower() in STOP_WORDS or name.lower() in _GENERIC:
+            continue
+        consider(name, at, 0.0)
+    if not scores:
+        return None
+    return max(scores, key=lambda n: (scores[n], -first_at[n]))
