@@ -4,7 +4,8 @@
 * the full ``Checker`` never raises on ``check_text``, every reported span (claims,
   quantities, entity mentions, promotions, their rule signals, rule hits) gives
   back its text, and the JSON is byte-identical across two runs;
-* the YAML loader raises only ``DataError``, whatever the text.
+* the YAML loader raises only ``DataError``, whatever the text;
+* a guessed product is made of words of its passage.
 
 Budget: about a minute in all (``max_examples=150`` per property, no deadline).
 bench/fuzz.py runs the same targets for as long as you like.
@@ -90,3 +91,16 @@ def test_yaml_loader_raises_only_data_error(text):
     except DataError as exc:
         message = str(exc)
         assert message.startswith("x.yaml") and "\n" not in message
+
+
+@SETTINGS
+@given(text=any_text, cut=st.tuples(st.floats(0, 1), st.floats(0, 1)))
+def test_product_guess_names_only_words_of_its_passage(text, cut):
+    from factcheck.product_guess import guess_product
+
+    start, end = sorted(int(c * len(text)) for c in cut)
+    name = guess_product(text, (start, end), text[:start] + text[end:])
+    if name is not None:
+        passage = text[start:end]
+        assert name.strip() == name and name
+        assert all(word in passage for word in name.split()), (name, passage)
