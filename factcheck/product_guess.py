@@ -12,7 +12,7 @@ Each candidate is scored; the best is returned, ties to the earliest:
   absent from the rest of the article               +1  (an inserted ad's product)
   brand-shaped: inner capital, all capitals, digit  +1
   several words                                     +0.5
-  each further mention in the passage               +0.5
+  each further mention in the passage, two at most   +0.5
   a person (Mr/Dr ... , ... said)                   -2
 
 Measured with ``python bench/product_guess.py`` (README, "Promotion detection").
@@ -29,7 +29,7 @@ _NEXT = rf"(?:{_FIRST}|\d[\w.]*|[A-Z0-9]{{1,4}})"
 _CANDIDATE = re.compile(rf"(?<![\w'’])(?:{_FIRST})(?:[ \t]+{_NEXT}){{0,4}}")
 _QUOTED = re.compile(r"[\"“]([A-Z][^\"”\n]{2,40}?)[\"”]")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“(]\s*)$")
+_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*|[\"“(]\s*)$")
 _BRAND_SHAPE = re.compile(r"\w[A-Z]|^[A-Z]{2,}\b|\d")
 _PERSON_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Professor|Sir|Dame)\.?\s+$")
 _PERSON_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|recalled|wrote)\b")
@@ -41,18 +41,28 @@ _OPENING_VERBS = {"try", "visit", "order", "buy", "get", "shop", "discover", "ex
 _CHANNEL_BEFORE = re.compile(r"\b(?:on|at|from|via|through)\s+$")  # "on GlamCart": where, not what
 _CODE = re.compile(r"^[A-Z]+\d+$")  # "SUN15": a discount code
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|ian|ean|ish|ern|can)$")  # "Italian", "Southwestern"
+_MID_SENTENCE_CAPITAL = re.compile(r"[a-z,][ \t]+([A-Z][\w&'’.+-]*)")
+# A product is named near the top of its passage; the caps bound the work on a
+# huge one-paragraph file flagged whole.
+MAX_BODY = 5_000
+MAX_CONTEXT = 20_000
 
 
 def guess_product(text: str, passage: tuple[int, int], outside: str) -> str | None:
     """The likeliest promoted name in ``text[passage]``; ``outside`` is the rest of the article."""
     start, end = passage
-    body = text[start:end]
+    body = text[start:min(end, start + MAX_BODY)]
+    context = text[max(0, start - MAX_CONTEXT):start + MAX_BODY + MAX_CONTEXT]
+    mid_capitals: set[str] | None = None  # filled on first need
     scores: dict[str, float] = {}
     first_at: dict[str, int] = {}
+    repeats: dict[str, int] = {}
 
     def consider(name: str, at: int, bonus: float) -> None:
         if name in scores:
-            scores[name] += 0.5
+            repeats[name] = repeats.get(name, 0) + 1
+            if repeats[name] <= 2:  # at most +1: a list of shops repeats too
+                scores[name] += 0.5
             return
         score = bonus + (name not in outside) + (len(name.split()) > 1) * 0.5
         score += bool(_BRAND_SHAPE.search(name))
@@ -67,14 +77,17 @@ def guess_product(text: str, passage: tuple[int, int], outside: str) -> str | No
         consider(m[1].strip(), m.start(1), 3.0)
     for m in _CANDIDATE.finditer(body):
         words = _POSSESSIVE.sub("", m[0]).rstrip(".-").split()
-        if _SENTENCE_START.search(body[:m.start()]):
+        if m.start() == 0 or _SENTENCE_START.search(body[max(0, m.start() - 20):m.start()]):
             # "The Imperial Oolong" -> "Imperial Oolong"; "Call 0800 ..." -> nothing
             while words and (words[0].lower() in STOP_WORDS or words[0].lower() in _OPENING_VERBS
                              or not words[0][0].isupper()):
                 words = words[1:]
-            if len(words) == 1 and not _BRAND_SHAPE.search(words[0]) \
-                    and not re.search(rf"[a-z,]\s+{re.escape(words[0])}\b", text):
-                continue  # "Perhaps", "Ensure": a capital only because a sentence starts
+            if len(words) == 1 and not _BRAND_SHAPE.search(words[0]):
+                if mid_capitals is None:
+                    mid_capitals = {_POSSESSIVE.sub("", w).rstrip(".-")
+                                    for w in _MID_SENTENCE_CAPITAL.findall(context)}
+                if words[0] not in mid_capitals:
+                    continue  # "Perhaps", "Ensure": a capital only because a sentence starts
         if not words:
             continue
         name = " ".join(words)
