@@ -521,9 +521,17 @@ class RuleMatcher:
     def _dedupe(hits: list[RuleHit]) -> list[RuleHit]:
         """One hit per rule and span; for one rule, overlapping hits keep the longest."""
         best: dict[str, list[RuleHit]] = defaultdict(list)
+        # The kept hits of a rule never overlap, so sorted by start they are sorted by end
+        # too, and a new hit need only be compared with its two neighbours (comparing it
+        # with every kept hit took minutes on a megabyte of ad copy).
+        kept: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
         for h in sorted(hits, key=lambda h: (h.rule, -(h.end - h.start), h.start)):
-            if any(h.start < o.end and o.start < h.end for o in best[h.rule]):
+            starts, ends = kept[h.rule]
+            k = bisect.bisect_left(starts, h.start)
+            if (k and ends[k - 1] > h.start) or (k < len(starts) and starts[k] < h.end):
                 continue
+            starts.insert(k, h.start)
+            ends.insert(k, h.end)
             best[h.rule].append(h)
         return [h for rule in sorted(best) for h in best[rule]]
 
