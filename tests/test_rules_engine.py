@@ -240,3 +240,16 @@ def test_passage_evidence_adds_corroborating_sentences_only():
     weak = 1 / (1 + math.exp(1.6))
     assert passage_score([below, weak], weights) == passage_score([below], weights)
     assert abs(passage_score([below, below, below], {"support": 0.0, "margin": 1.5}) - below) < 1e-9
+
+
+def test_overlapping_hits_of_one_rule_keep_the_longest_and_all_disjoint_ones():
+    from factcheck.records import RuleHit
+    from factcheck.rules import RuleMatcher
+
+    def hit(rule, start, end):
+        return RuleHit(rule, "c", "x" * (end - start), start, end, 1.0)
+
+    hits = [hit("a", 0, 4), hit("a", 2, 10), hit("a", 9, 12), hit("a", 10, 12), hit("a", 30, 31),
+            hit("b", 3, 5)]  # another rule may overlap freely
+    kept = [(h.rule, h.start, h.end) for h in RuleMatcher._dedupe(hits)]
+    assert kept == [("a", 2, 10), ("a", 10, 12), ("a", 30, 31), ("b", 3, 5)]
