@@ -9,7 +9,7 @@ like a brand (QuickLend, DAZN) or is capitalised mid-sentence elsewhere.
 Each candidate is scored; the best is returned, ties to the earliest:
 
   quoted ("Liver Formula")                         +3
-  absent from the rest of the article               +1  (an inserted ad's product)
+  absent from the editorial text around it          +1  (an inserted ad's product)
   brand-shaped: inner capital, all capitals, digit  +1
   several words                                     +0.5
   each further mention in the passage, two at most   +0.5
@@ -21,6 +21,7 @@ Measured with ``python bench/product_guess.py`` (README, "Promotion detection").
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -48,10 +49,14 @@ MAX_BODY = 5_000
 MAX_CONTEXT = 20_000
 
 
-def guess_product(text: str, passage: tuple[int, int], outside: str) -> str | None:
-    """The likeliest promoted name in ``text[passage]``; ``outside`` is the rest of the article."""
+def guess_product(text: str, passage: tuple[int, int],
+                  passages: Sequence[tuple[int, int]] = ()) -> str | None:
+    """The likeliest promoted name in ``text[passage]``; ``passages`` are all the flagged
+    passages of the article (sorted), left out of the editorial text it is compared with."""
     start, end = passage
     body = text[start:min(end, start + MAX_BODY)]
+    outside = _editorial(text, max(0, start - MAX_CONTEXT), end + MAX_CONTEXT,
+                         sorted({*passages, passage}))
     context = text[max(0, start - MAX_CONTEXT):start + MAX_BODY + MAX_CONTEXT]
     mid_capitals: set[str] | None = None  # filled on first need
     scores: dict[str, float] = {}
@@ -100,3 +105,14 @@ def guess_product(text: str, passage: tuple[int, int], outside: str) -> str | No
     if not scores:
         return None
     return max(scores, key=lambda n: (scores[n], -first_at[n]))
+
+
+def _editorial(text: str, lo: int, hi: int, passages: list[tuple[int, int]]) -> str:
+    """``text[lo:hi]`` without the passages: a name found only in passages was inserted."""
+    pieces, at = [], lo
+    for a, b in passages:
+        if b > at and a < hi:
+            pieces.append(text[at:max(at, a)])
+            at = max(at, b)
+    pieces.append(text[at:hi])
+    return "\n".join(pieces)

@@ -203,15 +203,13 @@ def build_passages(text: str, scores: list[SentenceScore], hits: list[RuleHit]) 
     promotions: list[Promotion] = []
     runs = passage_runs([s.raw for s in scores], [s.smooth for s in scores])
     spans = [(scores[run[0]].start, scores[run[-1]].end) for run in runs]
-    # the article without any of its passages: a product named only in passages was inserted
-    editorial = "\n".join(text[a:b] for a, b in zip([0] + [e for _, e in spans], [s for s, _ in spans] + [len(text)]))
     for run, (start, end) in zip(runs, spans):
         # signals lie wholly inside their passage (a paragraph-wide meta hit may not)
         inside = [h for h in hits if start <= h.start and h.end <= end]
         products = Counter(h.product for h in inside if h.product)
         product = products.most_common(1)[0][0] if products else None
         if product is None:
-            product = guess_product(text, (start, end), editorial)
+            product = guess_product(text, (start, end), spans)
         signals: list[Signal] = [Signal("rule", rule=h.rule, category=h.category, text=h.text,
                                         start=h.start, end=h.end) for h in inside]
         probs = [scores[i].model for i in run if scores[i].model is not None]

@@ -13,7 +13,7 @@ from factcheck.product_guess import guess_product
 
 def guess(editorial: str, passage: str) -> str | None:
     text = editorial + "\n\n" + passage
-    return guess_product(text, (len(editorial) + 2, len(text)), editorial)
+    return guess_product(text, (len(editorial) + 2, len(text)))
 
 
 @pytest.mark.parametrize("passage,expected", [
@@ -48,3 +48,15 @@ def test_a_name_from_the_editorial_text_loses_to_one_only_in_the_passage():
 def test_demonyms_and_sentence_capitals_alone_give_no_product():
     passage = "Italian cooking is loved everywhere. Enjoy it tonight."
     assert guess("The council met on Tuesday.", passage) is None
+
+
+def test_a_name_repeated_in_another_passage_still_counts_as_inserted():
+    first = "Drivers swear by the Zephyr Drive Kit, on sale now."
+    second = "Fans of Harbor Gear love the Zephyr Drive Kit even more."
+    text = ("Harbor Gear opened a store in the harbour district on Monday.\n\n" + first
+            + "\n\nThe council approved the new parking rules.\n\n" + second)
+    spans = [(text.index(first), text.index(first) + len(first)),
+             (text.index(second), len(text))]
+    assert guess_product(text, spans[1], spans) == "Zephyr Drive Kit"
+    # counted as editorial text, the first passage's mention would hide it
+    assert guess_product(text, spans[1], spans[1:]) == "Harbor Gear"
