@@ -12,7 +12,8 @@ Each candidate is scored; the best is returned, ties to the earliest:
   absent from the editorial text around it          +1  (an inserted ad's product)
   brand-shaped: inner capital, all capitals, digit  +1
   several words                                     +0.5
-  each further mention in the passage, two at most   +0.5
+  each further mention in the passage (two at most) +0.5
+  after "on", "at", "from": a shop ("on ShopNest")  -1
   a person (Mr/Dr ... , ... said)                   -2
 
 Measured with ``python bench/product_guess.py`` (README, "Promotion detection").
@@ -52,7 +53,7 @@ MAX_CONTEXT = 20_000
 def guess_product(text: str, passage: tuple[int, int],
                   passages: Sequence[tuple[int, int]] = ()) -> str | None:
     """The likeliest promoted name in ``text[passage]``; ``passages`` are all the flagged
-    passages of the article (sorted), left out of the editorial text it is compared with."""
+    passages of the article, left out of the editorial text it is compared with."""
     start, end = passage
     body = text[start:min(end, start + MAX_BODY)]
     outside = _editorial(text, max(0, start - MAX_CONTEXT), end + MAX_CONTEXT,
