@@ -68,14 +68,18 @@ def glob_matcher(globs: Sequence[str] | None = None) -> Callable[[str], bool]:
     return wcglob.compile(patterns, flags=wcglob.GLOBSTAR | wcglob.MATCHBASE | wcglob.NEGATE).match
 
 
-def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple[list[str], list[dict]]:
+def discover(roots: Sequence[Path], globs: Sequence[str] | None = None,
+             exclude: Path | None = None) -> tuple[list[str], list[dict]]:
     """Sorted files under ``roots`` matching ``globs`` (see ``glob_matcher``); plus error
     records (sorted) for bad roots and for matching entries that are not regular files.
 
     A FIFO, socket or device named like an article is recorded, never opened: reading
-    a FIFO blocks until something writes to it, which would hang the scan.
+    a FIFO blocks until something writes to it, which would hang the scan. ``exclude``
+    (the scan's output file or folder) is left out, however it is reached: compared by
+    device and inode from the stat each entry gets anyway.
     """
     wanted = glob_matcher(globs)
+    skip = _identity(exclude) if exclude is not None and not is_url(str(exclude)) else None
     found: set[str] = set()
     errors: list[dict] = []
     for root in roots:
@@ -87,11 +91,13 @@ def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple
             errors += bad
             continue
         root = Path(root)
+        if skip and _identity(root) == skip:
+            continue
         if root.is_file():
             found.add(str(root))
             continue
         if not root.is_dir():
-            problem = _not_regular(str(root)) if os.path.lexists(root) else "no such file or folder"
+            problem = _stat_file(str(root))[1] if os.path.lexists(root) else "no such file or folder"
             errors.append({"source": str(root), "error": problem})
             continue
 
@@ -100,35 +106,46 @@ def discover(roots: Sequence[Path], globs: Sequence[str] | None = None) -> tuple
                            "error": f"cannot list folder: {exc.strerror or exc}"})
 
         for folder, subdirs, files in os.walk(root, followlinks=False, onerror=onerror):
-            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")
+                                and not (skip and _identity(os.path.join(folder, d)) == skip))
             rel = os.path.relpath(folder, root).replace(os.sep, "/")
             rel = "" if rel == "." else rel + "/"
             for name in files:
                 if name.startswith(".") or not wanted(rel + name):
                     continue
                 path = os.path.join(folder, name)
-                problem = _not_regular(path)
+                info, problem = _stat_file(path)
                 if problem:
                     errors.append({"source": path, "error": problem})
-                else:
+                elif not (skip and (info.st_dev, info.st_ino) == skip):
                     found.add(path)
     errors.sort(key=lambda r: r["source"])
     return sorted(found), errors
 
 
-def _not_regular(path: str) -> str | None:
-    """Why ``path`` (symlinks followed) cannot be scanned as a file, or None if it can."""
+def _stat_file(path: str) -> tuple[os.stat_result | None, str | None]:
+    """``path``'s stat (symlinks followed) and why it cannot be scanned as a file, if so."""
     try:
-        mode = os.stat(path).st_mode
+        info = os.stat(path)
     except FileNotFoundError:
-        return "broken symbolic link" if os.path.islink(path) else "no such file"
+        return None, "broken symbolic link" if os.path.islink(path) else "no such file"
     except OSError as exc:
-        return f"cannot read: {exc.strerror or exc}"
-    if stat.S_ISREG(mode):
-        return None
+        return None, f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(info.st_mode):
+        return info, None
+    mode = info.st_mode
     kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
             else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special")
-    return f"not a regular file ({kind}); skipped"
+    return info, f"not a regular file ({kind}); skipped"
+
+
+def _identity(path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``, symlinks followed; None if it does not exist."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 class ScanInterrupted(KeyboardInterrupt):
@@ -327,12 +344,6 @@ def _csv_row(record: dict) -> str:
     return buf.getvalue()
 
 
-def _is_within(path: str, target: Path) -> bool:
-    """Whether ``path`` is the (real) output path or lies in that output folder (partitions, html)."""
-    p = Path(os.path.realpath(path))
-    return p == target or target in p.parents
-
-
 def _resume_from(output: Path, fmt: str, files: list[str]) -> list[dict]:
     """Keep the complete, still current records of an earlier run of ``output``.
 
@@ -355,7 +366,7 @@ def _resume_from(output: Path, fmt: str, files: list[str]) -> list[dict]:
                if r["source"] in wanted and r.get("sha256") and _sha256_of(r["source"]) != r["sha256"]}
     kept = [(r, raw) for r, raw in zip(previous, body) if r["source"] not in changed]
     data = b"".join(header + [raw for _, raw in kept])
-    if changed or output.stat().st_size != len(data):
+    if output.stat().st_size != len(data):  # kept lines are a subsequence: shorter iff any dropped
         tmp = output.with_name(output.name + ".resume-tmp")
         tmp.write_bytes(data)
         os.replace(tmp, output)
@@ -379,11 +390,8 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
         raise FactcheckError(f"--resume works with --format jsonl or csv: {fmt} output is written "
                              "whole at the end", hint="scan to jsonl, or start again without --resume")
     checker = Checker(options)  # bad rules/facts/model stop here, before any file
-    files, discover_errors = discover(dirs, globs)
-    if output is not None and not is_url(str(output)):
-        # `scan . --glob '*' --output results.jsonl` run twice would check its own results
-        target = Path(os.path.realpath(output))
-        files = [f for f in files if not _is_within(f, target)]
+    # `scan . --glob '*' --output results.jsonl` run twice must not check its own results
+    files, discover_errors = discover(dirs, globs, exclude=output)
     dask_workers = workers
     workers = workers or os.cpu_count() or 1
 

@@ -654,8 +654,8 @@ def test_scan_file_deleted_after_discovery(mixed_folder, tmp_path, capsys, monke
     real = batch.discover
     gone = mixed_folder / "c-gone.txt"
 
-    def discover(roots, globs=None):
-        files, errors = real(roots, globs)
+    def discover(roots, globs=None, **kwargs):
+        files, errors = real(roots, globs, **kwargs)
         return sorted(files + [str(gone)]), errors
 
     monkeypatch.setattr(batch, "discover", discover)

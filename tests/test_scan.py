@@ -271,3 +271,15 @@ def test_scan_says_when_no_file_matched(folder, capsys):
     assert main(["scan", str(folder), "--glob", "*.rst", "--workers", "1"]) == 0
     err = capsys.readouterr().err
     assert "no file matched *.rst under" in err and str(folder) in err
+
+
+def test_discover_leaves_out_the_output_however_it_is_reached(folder):
+    results = folder / "results"  # an output folder (partitions, html) inside the scanned one
+    results.mkdir()
+    (results / "part-0.txt").write_text("written by an earlier scan", "utf-8")
+    (folder / "alias.txt").symlink_to(results / "part-0.txt")
+    files, _ = discover([folder], exclude=results)
+    assert len(files) == len(ARTICLES) + 1  # the articles and the symlink (another file's name)
+    files, _ = discover([folder], exclude=results / "part-0.txt")
+    assert not any("part-0" in f or "alias" in f for f in files)
+    assert len(files) == len(ARTICLES)
