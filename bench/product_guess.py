@@ -17,7 +17,6 @@ Usage: python bench/product_guess.py [--show-misses]
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import unicodedata
 from pathlib import Path
@@ -25,12 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import promo_eval  # noqa: E402  (its Webis loaders; bench/ is this script's folder)
 from rapidfuzz import fuzz  # noqa: E402
 
 from factcheck.check import Checker, Options  # noqa: E402
 from factcheck.evaluation import load_marked, overlap  # noqa: E402
 
-WEBIS = ROOT.parent / "shared" / "data" / "webis-dev"
+WEBIS = promo_eval.SHARED / "webis-dev"
 
 
 def fold(name: str) -> str:
@@ -55,18 +55,14 @@ def own_pairs(checker: Checker) -> list[tuple[str, list[str]]]:
 
 
 def webis_pairs(checker: Checker) -> list[tuple[str, list[str]]]:
-    labels = {}
-    for line in open(WEBIS / "responses-validation-labels.jsonl", encoding="utf-8"):
-        row = json.loads(line)
-        if row["label"] == 1:
-            labels[row["id"]] = row["advertisement"]
+    advertised = {i: row["advertisement"] for i, row in promo_eval.webis_labels().items()}
     pairs = []
-    for line in open(WEBIS / "responses-validation.jsonl", encoding="utf-8"):
-        row = json.loads(line)
-        if row["id"] in labels:
-            report = checker.check_text(row["response"], row["id"])
+    for response_id, text, label, _span in promo_eval.webis(None):
+        if label == 1:
+            report = checker.check_text(text, response_id)
             if report.promotions:
-                pairs.append((labels[row["id"]], [p.product for p in report.promotions if p.product]))
+                pairs.append((advertised[response_id],
+                              [p.product for p in report.promotions if p.product]))
     return pairs
 
 

@@ -76,14 +76,19 @@ def build_inserted(articles, ads, rng: random.Random):
     return cases
 
 
-def webis(limit: int | None):
-    folder = SHARED / "webis-dev"
+def webis_labels() -> dict[str, dict]:
+    """Webis label rows by response id (label, span, advertisement)."""
     labels = {}
-    for line in open(folder / "responses-validation-labels.jsonl", encoding="utf-8"):
+    for line in open(SHARED / "webis-dev" / "responses-validation-labels.jsonl", encoding="utf-8"):
         row = json.loads(line)
         labels[row["id"]] = row
+    return labels
+
+
+def webis(limit: int | None):
+    labels = webis_labels()
     out = []
-    for line in open(folder / "responses-validation.jsonl", encoding="utf-8"):
+    for line in open(SHARED / "webis-dev" / "responses-validation.jsonl", encoding="utf-8"):
         row = json.loads(line)
         lab = labels.get(row["id"])
         if lab is None:
