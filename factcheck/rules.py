@@ -28,9 +28,10 @@ import numpy
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from .pipeline import doc_text, token_table
+from .pipeline import doc_text, token_arrays, token_lowers, token_offsets, upper_at
 from .errors import DataError, FactcheckError, Problems
 from .records import RuleHit
 from .datafiles import Collector, gather, load_all
@@ -395,6 +396,10 @@ class RuleMatcher:
                 self.product_fuzzy[len(words)].append((key, " ".join(words)))
         self._regex_set = RegexSet(self._regex_patterns)
         self._fuzzy_table = self._build_fuzzy_table()
+        # the same words as StringStore hashes, compared with a Doc's token arrays
+        self._opener_hashes = {hash_string(w) for w in self.opener_words}
+        self._keyed_lower_hashes = _hash_array(self.keyed_words)
+        self._keyed_orth_hashes = _hash_array(self.keyed_orths)
         return self
 
     def _build_fuzzy_table(self) -> dict[int, list[tuple]]:
@@ -431,68 +436,83 @@ class RuleMatcher:
         return table
 
     def __call__(self, doc: Doc) -> Doc:
-        hits: list[RuleHit] = []
-        sent_starts = [s for _, _, s, _ in doc._.sentences] if doc._.sentences is not None \
-            else [s.start_char for s in doc.sents]
-        paragraphs = doc._.paragraphs or [(0, len(doc_text(doc)))]
-        para_starts = [p[0] for p in paragraphs]
+        return self.pipe([doc])[0]
 
-        def add(rule_key: str, start: int, end: int) -> None:
-            if rule_key.startswith("product:"):
-                product = self.products[rule_key]
-                hits.append(RuleHit("product." + product.id, "product_mention", doc_text(doc)[start:end],
-                                    start, end, 1.5, product.name))
-                return
-            rule = self.rules[rule_key]
-            hits.append(RuleHit(rule.id, rule.category, doc_text(doc)[start:end], start, end, rule.weight))
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> list[Doc]:
+        """Write ``doc._.rule_hits`` for each Doc, one kind of matching at a time
+        over the batch: each pass's tables (RE2's DFA above all) then stay in the
+        CPU's cache instead of being pushed out by the other passes between two
+        articles (see ``Checker.check_many``)."""
+        docs = list(docs)
+        for at in range(0, len(docs), batch_size):
+            found = [_Hits(self, doc) for doc in docs[at:at + batch_size]]
+            for hits in found:
+                self._token_matches(hits)
+            for hits in found:
+                self._regex_matches(hits)
+            if self._fuzzy_table:
+                for hits in found:
+                    self._fuzzy(hits.doc, hits.add)
+            for hits in found:
+                hits.doc._.rule_hits = self._finish(hits)
+        return docs
 
-        def add_tokens(matches, shift: int = 0) -> None:
-            for match_id, s, e in matches:
-                s, e = s + shift, e + shift
-                add(self.nlp.vocab.strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
-
-        add_tokens(self.phrases(doc))
+    def _token_matches(self, hits: _Hits) -> None:
+        doc = hits.doc
+        hits.add_tokens(self.phrases(doc))
         if len(self.tokens):
-            add_tokens(self.tokens(doc))
+            hits.add_tokens(self.tokens(doc))
         # Token patterns run only on the sentences that can hold a match: opening
         # with an opener word, or containing a key word (``_key_words``).
         units = [(first, end) for first, end, _, _ in doc._.sentences or []] or [(0, len(doc))]
-        words, _, lowers = token_table(doc) if len(self.openers) or len(self.keyed) else ([], [], [])
-        if len(self.openers):
-            for first, end in units:
-                if first < end and lowers[first] in self.opener_words:
-                    add_tokens(self.openers(doc[first:end]), first)
-        if len(self.keyed):
-            keyed_words, keyed_orths = self.keyed_words, self.keyed_orths
-            for first, end in units:
-                if not (keyed_words.isdisjoint(lowers[first:end])
-                        and keyed_orths.isdisjoint(words[first:end])):
-                    add_tokens(self.keyed(doc[first:end]), first)
-        text = doc_text(doc)
+        tokens = token_arrays(doc)
+        if len(self.openers) and len(doc):
+            lowers = tokens.lower[[first for first, _ in units]].tolist()
+            for (first, end), lower in zip(units, lowers):
+                if first < end and lower in self._opener_hashes:
+                    hits.add_tokens(self.openers(doc[first:end]), first)
+        if len(self.keyed) and len(doc):
+            keyed = numpy.flatnonzero(_member(tokens.lower, self._keyed_lower_hashes)
+                                      | _member(tokens.orth, self._keyed_orth_hashes))
+            holding = numpy.searchsorted([first for first, _ in units], keyed, side="right") - 1
+            for k in sorted({u for u, t in zip(holding.tolist(), keyed.tolist())
+                             if u >= 0 and t < units[u][1]}):
+                first, end = units[k]
+                hits.add_tokens(self.keyed(doc[first:end]), first)
+
+    def _regex_matches(self, hits: _Hits) -> None:
+        text = hits.text
         present = self._regex_set.matching(text) if self._regex_set else None
         for k, (rule, compiled) in enumerate(self.regexes):
             if present is not None and k not in present:
                 continue
             for rx in compiled:
                 for m in rx.finditer(text):
-                    if m.end() > m.start() and _same_unit(sent_starts, m.start(), m.end() - 1):
-                        add(rule.id, m.start(), m.end())
-        if self._fuzzy_table:
-            self._fuzzy(doc, add)
+                    if m.end() > m.start() and _same_unit(hits.sent_starts, m.start(), m.end() - 1):
+                        hits.add(rule.id, m.start(), m.end())
 
-        kept = [h for h in self._dedupe(hits) if not self._excepted(h, doc, sent_starts, para_starts)]
-        kept.extend(self._meta(kept, doc, sent_starts, paragraphs))
+    def _finish(self, hits: _Hits) -> list[RuleHit]:
+        """Deduplicated hits less the excepted ones, plus meta-rule hits, in text order."""
+        doc, sent_starts = hits.doc, hits.sent_starts
+        para_starts = [p[0] for p in hits.paragraphs]
+        kept = [h for h in self._dedupe(hits.found)
+                if not self._excepted(h, doc, sent_starts, para_starts)]
+        kept.extend(self._meta(kept, doc, sent_starts, hits.paragraphs))
         kept.sort(key=lambda h: (h.start, h.end, h.rule))
-        doc._.rule_hits = kept
-        return doc
+        return kept
 
     def _fuzzy(self, doc: Doc, add) -> None:
-        words, idx, lowers = token_table(doc)
+        lowers = token_lowers(doc)
         if not lowers:
             return
+        tokens = token_arrays(doc)
+        idx, stops = token_offsets(doc)
         # Window lengths from prefix sums of token lengths, so that only windows of
         # a length that can match are ever joined into strings.
-        ends = numpy.cumsum([0] + [len(w) for w in lowers])
+        ends = numpy.zeros(len(lowers) + 1, dtype=numpy.int64)
+        numpy.cumsum(tokens.length, out=ends[1:])
+        if sum(map(len, lowers)) != ends[-1]:  # a letter grew when lowered ("İ"): their lengths
+            numpy.cumsum([len(w) for w in lowers], out=ends[1:])
         capital = None
         for n, groups in self._fuzzy_table.items():
             if n > len(lowers):
@@ -502,7 +522,7 @@ class RuleMatcher:
                 fits = (lengths >= lo) & (lengths <= hi)
                 if capitalised:
                     if capital is None:
-                        capital = numpy.fromiter((w[:1].isupper() for w in words), bool, len(words))
+                        capital = upper_at(doc_text(doc), tokens.idx)
                     fits &= capital[:len(lengths)]
                 keep = numpy.nonzero(fits)[0].tolist()
                 if not keep:
@@ -515,7 +535,7 @@ class RuleMatcher:
                     kind, key = entries[row]
                     # exact names are the phrase matcher's: a product hit is a variant
                     if kind == "rule" or ws[j] != names[row]:
-                        add(key, idx[i], idx[i + n - 1] + len(words[i + n - 1]))
+                        add(key, idx[i], stops[i + n - 1])
 
     @staticmethod
     def _dedupe(hits: list[RuleHit]) -> list[RuleHit]:
@@ -562,6 +582,46 @@ class RuleMatcher:
                     out.append(RuleHit(rule.id, rule.category, doc_text(doc)[start:end], start, end,
                                        rule.weight))
         return out
+
+
+def _hash_array(words: set[str]) -> numpy.ndarray:
+    return numpy.array(sorted(hash_string(w) for w in words), dtype=numpy.uint64)
+
+
+class _Hits:
+    """The rule hits found so far in one Doc, and what adding one needs."""
+
+    def __init__(self, matcher: RuleMatcher, doc: Doc) -> None:
+        self.matcher, self.doc, self.text = matcher, doc, doc_text(doc)
+        self.found: list[RuleHit] = []
+        self.sent_starts = [s for _, _, s, _ in doc._.sentences] if doc._.sentences is not None \
+            else [s.start_char for s in doc.sents]
+        self.paragraphs = doc._.paragraphs or [(0, len(self.text))]
+
+    def add(self, rule_key: str, start: int, end: int) -> None:
+        m = self.matcher
+        if rule_key.startswith("product:"):
+            product = m.products[rule_key]
+            self.found.append(RuleHit("product." + product.id, "product_mention", self.text[start:end],
+                                      start, end, 1.5, product.name))
+            return
+        rule = m.rules[rule_key]
+        self.found.append(RuleHit(rule.id, rule.category, self.text[start:end], start, end, rule.weight))
+
+    def add_tokens(self, matches, shift: int = 0) -> None:
+        """Matcher matches (token offsets, shifted by ``shift``) as hits."""
+        idx, ends = token_offsets(self.doc)
+        strings = self.matcher.nlp.vocab.strings
+        for match_id, s, e in matches:
+            self.add(strings[match_id], idx[s + shift], ends[e + shift - 1])
+
+
+def _member(values: numpy.ndarray, sorted_keys: numpy.ndarray) -> numpy.ndarray:
+    """``numpy.isin(values, sorted_keys)`` by binary search (isin sorts both: twice as slow)."""
+    if not len(sorted_keys):
+        return numpy.zeros(len(values), dtype=bool)
+    at = numpy.minimum(numpy.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return sorted_keys[at] == values
 
 
 def _opening_words(pattern) -> set[str] | None:

@@ -4,6 +4,7 @@
 * the full ``Checker`` never raises on ``check_text``, every reported span (claims,
   quantities, entity mentions, promotions, their rule signals, rule hits) gives
   back its text, and the JSON is byte-identical across two runs;
+* articles checked together (``check_many``) get the reports they get alone;
 * the YAML loader raises only ``DataError``, whatever the text;
 * a guessed product is made of words of its passage.
 
@@ -72,6 +73,19 @@ def test_checker_never_raises_spans_hold_and_output_is_deterministic(shipped_che
                 assert promotion["start"] <= signal["start"] <= signal["end"] <= promotion["end"]
     again = shipped_checker.check_text(text, "prop.txt", pub).as_dict()
     assert json.dumps(first, ensure_ascii=False) == json.dumps(again, ensure_ascii=False)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(texts=st.lists(any_text, min_size=2, max_size=4), pub=published)
+def test_checking_together_equals_checking_one_by_one(shipped_checker, texts, pub):
+    from factcheck.records import Article
+
+    articles = [Article(text=t, source=f"{i}.txt", published=pub,
+                        published_from="option" if pub else None) for i, t in enumerate(texts)]
+    together = [json.dumps(r.as_dict(), ensure_ascii=False) for r in shipped_checker.check_many(articles)]
+    alone = [json.dumps(shipped_checker.check(a).as_dict(), ensure_ascii=False) for a in articles]
+    assert together == alone
 
 
 YAML_BITS = ["version: 1\n", "entities:\n", "rules:\n", "  - id: x\n", "    name: X\n",
