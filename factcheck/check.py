@@ -82,21 +82,39 @@ class Checker:
         return sentences, hits, probabilities, sentence_drift(doc, sentences)
 
     def _probabilities(self, doc, table) -> list[float | None]:
-        """The classifier's P(promotional) per sentence of the table; None for sentences
-        of fewer than MIN_WORDS alphabetic words, as written ("Ditto.", a stray "."):
-        too little for the classifier, whose intercept alone would otherwise decide
-        (it read "." as 0.99 promotional)."""
-        if not table:
-            return []
-        tokens = token_arrays(doc)
-        first = np.array([t[0] for t in table], dtype=np.int64)
-        size = np.array([t[1] for t in table], dtype=np.int64) - first
-        rows = np.repeat(np.arange(len(table)), size)
-        at = np.repeat(first - (np.cumsum(size) - size), size) + np.arange(size.sum())
-        words = np.bincount(rows, tokens.alpha[at], minlength=len(table))
-        scores = self.model.predict_hashes(tokens.lower[at], rows, len(table),
-                                           doc.vocab.strings.__getitem__)
-        return [None if w < MIN_WORDS else p for w, p in zip(words.tolist(), scores)]
+        return self._probabilities_many([doc], [table])[0]
+
+    def _probabilities_many(self, docs, tables) -> list[list[float | None]]:
+        """The classifier's P(promotional) per sentence of each Doc's sentence table,
+        in one call for all the Docs; None for sentences of fewer than MIN_WORDS
+        alphabetic words, as written ("Ditto.", a stray "."): too little for the
+        classifier, whose intercept alone would otherwise decide (it read "." as
+        0.99 promotional)."""
+        hashes, alphabetic, rows = [], [], []
+        row = 0
+        for doc, table in zip(docs, tables):
+            if not table:
+                continue
+            tokens = token_arrays(doc)
+            first = np.array([t[0] for t in table], dtype=np.int64)
+            size = np.array([t[1] for t in table], dtype=np.int64) - first
+            at = np.repeat(first - (np.cumsum(size) - size), size) + np.arange(size.sum())
+            hashes.append(tokens.lower[at])
+            alphabetic.append(tokens.alpha[at])
+            rows.append(np.repeat(np.arange(row, row + len(table)), size))
+            row += len(table)
+        if not row:
+            return [[] for _ in docs]
+        rows = np.concatenate(rows)
+        words = np.bincount(rows, np.concatenate(alphabetic), minlength=row).tolist()
+        scores = self.model.predict_hashes(np.concatenate(hashes), rows, row,
+                                           docs[0].vocab.strings.__getitem__)
+        out, at = [], 0
+        for table in tables:
+            out.append([None if w < MIN_WORDS else p
+                        for w, p in zip(words[at:at + len(table)], scores[at:at + len(table)])])
+            at += len(table)
+        return out
 
     def sentence_features(self, text: str, published: date | None = None):
         """Per-sentence promotion features and spans (for tuning: bench/fit_combiner.py)."""
@@ -123,7 +141,7 @@ class Checker:
         tables = [doc._.sentences for doc in docs]
         sentences = [[(s, e) for _, _, s, e in table] for table in tables]
         if self.model is not None:
-            probabilities = [self._probabilities(doc, table) for doc, table in zip(docs, tables)]
+            probabilities = self._probabilities_many(docs, tables)
         else:
             probabilities = [None] * len(docs)
         drifts = [sentence_drift(doc, sents) for doc, sents in zip(docs, sentences)]
