@@ -215,11 +215,8 @@ def check_batch(paths: Sequence[str], checker=None, published=_GLOBAL, *,
         digest = hashlib.sha256(raw).hexdigest()
         try:
             article = article_from_bytes(raw, source, published)
-        except FactcheckError as exc:
-            records[i] = {"source": source, "sha256": digest, "error": exc.message}
-            continue
-        except RecursionError:
-            records[i] = {"source": source, "sha256": digest, "error": NESTED}
+        except (FactcheckError, RecursionError) as exc:
+            records[i] = _failed(source, digest, exc)
             continue
         group.append((i, article, digest))
         size += len(article.text)
@@ -243,10 +240,14 @@ def _check_group(checker, group: list[tuple[int, Article, str]], records: list[d
     for i, article, digest in group:
         try:
             records[i] = _record(checker.check(article), digest)
-        except FactcheckError as exc:
-            records[i] = {"source": article.source, "sha256": digest, "error": exc.message}
-        except RecursionError:
-            records[i] = {"source": article.source, "sha256": digest, "error": NESTED}
+        except (FactcheckError, RecursionError) as exc:
+            records[i] = _failed(article.source, digest, exc)
+
+
+def _failed(source: str, digest: str, exc: Exception) -> dict:
+    """The error record of a file that was read but could not be checked."""
+    message = exc.message if isinstance(exc, FactcheckError) else NESTED  # RecursionError
+    return {"source": source, "sha256": digest, "error": message}
 
 
 def _record(report, digest: str) -> dict:
@@ -283,8 +284,11 @@ def iter_lines(paths: Sequence[str], checker, fmt: str, *, workers: int = 1,
 
 def check_batch_lines(paths: Sequence[str], fmt: str) -> list[tuple[dict, str]]:
     """``check_batch`` with each record as (summary view, its line in ``fmt``)."""
-    return [(_summary_view(r), _csv_row(r) if fmt == "csv" else to_jsonl_line(r))
-            for r in check_batch(paths)]
+    return [(_summary_view(r), _line(r, fmt)) for r in check_batch(paths)]
+
+
+def _line(record: dict, fmt: str) -> str:
+    return _csv_row(record) if fmt == "csv" else to_jsonl_line(record)
 
 
 def _summary_view(record: dict) -> dict:
@@ -550,18 +554,14 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
             summary.add(record)
             _emit(sink, record, fmt, collected)
         if fmt in ("jsonl", "csv") and dask is None and parts is None:
-            for view, line in iter_lines(todo, checker, fmt, workers=workers, published=published):
-                summary.add(view)
-                sink.write(line)  # one write per record: no torn lines between records
-                sink.flush()
-                if bar:
-                    bar[0].advance(bar[1])
+            results = iter_lines(todo, checker, fmt, workers=workers, published=published)
         else:
-            for record in records_of(todo):
-                summary.add(record)
-                _emit(sink, record, fmt, collected)
-                if bar:
-                    bar[0].advance(bar[1])
+            results = ((record, None) for record in records_of(todo))
+        for record, line in results:
+            summary.add(record)
+            _emit(sink, record, fmt, collected, line)
+            if bar:
+                bar[0].advance(bar[1])
         if fmt == "json":
             sink.write(json.dumps(collected, ensure_ascii=False, indent=2) + "\n")
     except KeyboardInterrupt:
@@ -582,16 +582,16 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     return summary
 
 
-def _emit(sink, record: dict, fmt: str, collected: list[dict]) -> None:
+def _emit(sink, record: dict, fmt: str, collected: list[dict], line: str | None = None) -> None:
+    """Write one record; ``line``: its JSONL or CSV line, when a worker wrote it already."""
     if hasattr(sink, "add"):  # distributed.PartitionedOutput
         sink.add(record)
     elif fmt == "json":
         collected.append(record)
-    elif fmt == "csv":
-        sink.write(_csv_row(record))
-        sink.flush()
     else:
-        sink.write(to_jsonl_line(record))  # one write per record: no torn lines between records
+        if line is None:
+            line = _line(record, fmt)
+        sink.write(line)  # one write per record: no torn lines between records
         sink.flush()
 
 

@@ -15,8 +15,6 @@ similarities are the same numbers the word-by-word version computed.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from spacy.tokens import Doc
 
@@ -38,27 +36,27 @@ def sentence_drift(doc: Doc, sentences: list[tuple[int, int]]) -> list[float]:
     content = (tokens.length > 2) & tokens.alpha & ~tokens.stop
     pos = tokens.idx[content]
     _, term = np.unique(tokens.lower[content], return_inverse=True)
-    n_terms = int(term.max()) + 1 if len(term) else 0
+    width = int(term.max()) + 1 if len(term) else 1  # key = unit * width + term
     para = _unit_of(para_starts, pos)
     sent = _unit_of(sent_starts, pos)
 
-    total = np.bincount(term, minlength=n_terms).astype(np.float64)
+    total = np.bincount(term, minlength=width).astype(np.float64)
     total_sq = float(total @ total)
-    para_keys, para_counts = np.unique(para * n_terms + term, return_counts=True)
-    sent_keys, sent_counts = np.unique(sent * n_terms + term, return_counts=True)
-    s_of, t_of = sent_keys // max(n_terms, 1), sent_keys % max(n_terms, 1)
+    para_keys, para_counts = np.unique(para * width + term, return_counts=True)
+    sent_keys, sent_counts = np.unique(sent * width + term, return_counts=True)
+    s_of, t_of = sent_keys // width, sent_keys % width
     v = sent_counts.astype(np.float64)
     norm_s = np.sqrt(np.bincount(s_of, v * v, minlength=n_sent))
     if n_para > 1:
         # |rest|^2 for "the article without paragraph p", without building it
-        p_of = para_keys // max(n_terms, 1)
+        p_of = para_keys // width
         pv = para_counts.astype(np.float64)
-        cross = np.bincount(p_of, pv * total[para_keys % max(n_terms, 1)], minlength=n_para)
+        cross = np.bincount(p_of, pv * total[para_keys % width], minlength=n_para)
         own = np.bincount(p_of, pv * pv, minlength=n_para)
         rest_norm = np.sqrt(np.maximum(0.0, total_sq - 2 * cross + own))
         # each sentence against the article outside its paragraph
         sent_para = _unit_of(para_starts, sent_starts)
-        lookup = sent_para[s_of] * n_terms + t_of
+        lookup = sent_para[s_of] * width + t_of
         at = np.minimum(np.searchsorted(para_keys, lookup), len(para_keys) - 1)
         in_para = np.where(para_keys[at] == lookup, pv[at], 0.0)
         dot = np.bincount(s_of, v * (total[t_of] - in_para), minlength=n_sent)
@@ -69,11 +67,16 @@ def sentence_drift(doc: Doc, sentences: list[tuple[int, int]]) -> list[float]:
         norm_rest = np.sqrt(np.maximum(0.0, total_sq - removed))
     # a capitalised word that does not open its sentence: a name
     opens = sent_starts[np.minimum(np.searchsorted(sent_starts, pos), n_sent - 1)] == pos
-    novelty = _name_novelty(upper_at(text, pos) & ~opens, para, sent, term, n_terms, n_sent, n_para)
+    novelty = _name_novelty(upper_at(text, pos) & ~opens, para, sent, term, width, n_sent, n_para)
 
-    sims = []
-    for d, ns, nr in zip(dot.tolist(), norm_s.tolist(), norm_rest.tolist()):
-        sims.append(d / (ns * nr) if d > 0 and ns and nr else 0.0)
+    sims = [d / (ns * nr) if d > 0 and ns and nr else 0.0
+            for d, ns, nr in zip(dot.tolist(), norm_s.tolist(), norm_rest.tolist())]
+    return combine(sims, novelty)
+
+
+def combine(sims: list[float], novelty: list[float]) -> list[float]:
+    """Drift from each sentence's similarity to the rest of the article, scaled by
+    the article's median similarity, and the share of its names found nowhere else."""
     positive = sorted(s for s in sims if s > 0)
     median = positive[len(positive) // 2] if positive else 0.0
     out = []
@@ -88,15 +91,15 @@ def _unit_of(starts: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return np.maximum(np.searchsorted(starts, positions, side="right") - 1, 0)
 
 
-def _name_novelty(is_name, para, sent, term, n_terms, n_sent, n_para) -> list[float]:
+def _name_novelty(is_name, para, sent, term, width, n_sent, n_para) -> list[float]:
     """Per sentence: the share of its names (capitalised words that do not open a
-    sentence) found in its paragraph only; 0 with a single paragraph."""
-    width = max(n_terms, 1)
+    sentence) found in its paragraph only; 0 with a single paragraph. ``width``:
+    the number of terms (keys are unit * width + term)."""
     sent_names = np.unique(sent[is_name] * width + term[is_name])
     names = np.bincount(sent_names // width, minlength=n_sent)
     if n_para > 1:
         para_names = np.unique(para[is_name] * width + term[is_name])
-        paras_with = np.bincount(para_names % width, minlength=n_terms)
+        paras_with = np.bincount(para_names % width, minlength=width)
         novel = np.bincount(sent_names // width, paras_with[sent_names % width] <= 1, minlength=n_sent)
     else:
         novel = np.zeros(n_sent)

@@ -17,7 +17,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Callable
 

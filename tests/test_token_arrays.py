@@ -13,7 +13,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from conftest import ROOT
 from factcheck import promo_model
-from factcheck.drift import sentence_drift
+from factcheck.drift import combine, sentence_drift
 from factcheck.pipeline import run, token_arrays, token_lowers, upper_at
 
 ARTICLES = sorted((ROOT / "corpora").rglob("*.txt"))
@@ -35,7 +35,7 @@ def _texts():
 
 
 def _drift_by_words(doc, sentences):
-    """The definition of drift, word by word (the implementation before numpy)."""
+    """Similarities and name novelty word by word (the implementation before numpy)."""
     text = doc.text
     words = [t.text for t in doc]
     idx = [t.idx for t in doc]
@@ -88,13 +88,7 @@ def _drift_by_words(doc, sentences):
         names = sent_names[i]
         novel = [n for n in names if name_count[n] <= 1] if n_para > 1 else []
         novelty.append(len(novel) / len(names) if names else 0.0)
-    positive = sorted(s for s in sims if s > 0)
-    median = positive[len(positive) // 2] if positive else 0.0
-    out = []
-    for sim, nov in zip(sims, novelty):
-        scaled = 1.0 - min(1.0, sim / (2 * median)) if median > 0 else 0.5
-        out.append(round(0.65 * scaled + 0.35 * nov, 3))
-    return out
+    return combine(sims, novelty)  # the step both versions share
 
 
 @pytest.fixture(scope="module")
