@@ -3,7 +3,7 @@
 Importing this module imports neither Dask nor fsspec: each is imported by
 the function that needs it, so a plain local scan never loads them.
 
-* ``iter_records_dask``: the records of ``batch.check_one`` computed on a Dask
+* ``iter_records_dask``: the records of ``batch.check_batch`` computed on a Dask
   cluster, yielded in the order of the paths (a reorder buffer releases each
   record as soon as all earlier ones are out). Tasks are submitted in sorted
   order through a bounded window, so memory stays flat on the client and the
@@ -155,11 +155,13 @@ def _plugin_class():
 
 
 def _check_chunk(items: Sequence[tuple[str, str]], options, published: date | None) -> list[dict]:
-    """A Dask task: ``(source, location)`` pairs to records, with the local scan's check_one."""
-    from .batch import check_one
+    """A Dask task: ``(source, location)`` pairs to records, checked together as the
+    local scan's workers check a batch (``batch.check_batch``)."""
+    from .batch import check_batch
 
     checker = _checker_for(options)
-    return [check_one(location, checker, published, source=source) for source, location in items]
+    return check_batch([location for _, location in items], checker, published,
+                       sources=[source for source, _ in items])
 
 
 def _worker_ready() -> str:

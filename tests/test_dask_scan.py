@@ -147,19 +147,19 @@ def test_dask_file_that_keeps_killing_workers_becomes_an_error_record(cluster, t
         def setup(self, worker):
             import factcheck.batch as batch
 
-            self.original = original = batch.check_one
+            self.original = original = batch.check_batch
 
-            def check_one(path, *args, **kwargs):
-                if path.endswith("crash.txt"):
+            def check_batch(paths, *args, **kwargs):
+                if any(path.endswith("crash.txt") for path in paths):
                     os._exit(1)
-                return original(path, *args, **kwargs)
+                return original(paths, *args, **kwargs)
 
-            batch.check_one = check_one
+            batch.check_batch = check_batch
 
         def teardown(self, worker):
             import factcheck.batch as batch
 
-            batch.check_one = self.original
+            batch.check_batch = self.original
 
     allowed = local_cluster.scheduler.allowed_failures
     local_cluster.scheduler.allowed_failures = 1  # two deaths and the task is given up
