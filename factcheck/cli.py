@@ -105,17 +105,22 @@ def check_cmd(
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force colour on or off in the text report.")] = None,
 ) -> None:
     """Check articles: verdicts on their numbers and dates, and promotion passages."""
+    from .batch import BATCH_FILES
     from .check import Checker
+    from .reader import read_article
     from .render import render
 
     pub = _parse_date(published)
     checker = Checker(_options(facts, rules, no_default_facts, no_default_rules, no_model, max_bytes))
-    reports, failed = [], []
+    loaded, failed = [], []
     for a in articles:
         try:
-            reports.append(checker.check_path(a, pub))
+            loaded.append(read_article(a, pub, checker.options.max_bytes))
         except InputError as exc:  # report the readable ones; name each unreadable one
             failed.append(exc)
+    # in batches, as scan does: the same reports, each step run over a batch in turn
+    reports = [report for at in range(0, len(loaded), BATCH_FILES)
+               for report in checker.check_many(loaded[at:at + BATCH_FILES])]
     for exc in failed:
         typer.echo(f"factcheck: error: {exc}", err=True)
     if not reports:
