@@ -200,6 +200,7 @@ _MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})
                   re.IGNORECASE)
 _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\s+(\d{{4}})\b",
                   re.IGNORECASE)
+_YEAR = re.compile(r"\d{4}")
 HEADER_LINES = 8
 
 
@@ -217,8 +218,11 @@ def _date_or_none(y: int, m: int, d: int) -> date | None:
 def find_published(text: str) -> date | None:
     """The publication date stated in the first lines, preferring cued lines."""
     lines = [ln for ln in text.splitlines()[: HEADER_LINES * 3] if ln.strip()][:HEADER_LINES]
-    ordered = [ln for ln in lines if _HEADER_CUE.search(ln)] + \
-              [ln for ln in lines if len(ln) < 120 and not _HEADER_CUE.search(ln)]
+    # every date pattern holds a four-digit year: lines without one cannot say the date
+    lines = [ln for ln in lines if _YEAR.search(ln)]
+    cued = [bool(_HEADER_CUE.search(ln)) for ln in lines]
+    ordered = [ln for ln, c in zip(lines, cued) if c] + \
+              [ln for ln, c in zip(lines, cued) if len(ln) < 120 and not c]
     for line in ordered:
         for m in _ISO.finditer(line):
             found = _date_or_none(int(m[1]), int(m[2]), int(m[3]))
