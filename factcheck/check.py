@@ -74,12 +74,18 @@ class Checker:
         return self.check(Article(text=text, source=source, published=published,
                                   published_from="option" if published else None))
 
-    def _signals(self, doc):
-        table = doc._.sentences
-        sentences = [(s, e) for _, _, s, e in table]
-        hits = list(doc._.rule_hits or [])
-        probabilities = self._probabilities(doc, table) if self.model is not None else None
-        return sentences, hits, probabilities, sentence_drift(doc, sentences)
+    def _signals(self, docs) -> list[tuple]:
+        """(sentence spans, rule hits, classifier probabilities or None, drift) per Doc,
+        each signal computed over all the Docs in turn."""
+        tables = [doc._.sentences for doc in docs]
+        sentences = [[(s, e) for _, _, s, e in table] for table in tables]
+        if self.model is not None:
+            probabilities = self._probabilities_many(docs, tables)
+        else:
+            probabilities = [None] * len(docs)
+        drifts = [sentence_drift(doc, sents) for doc, sents in zip(docs, sentences)]
+        hits = [list(doc._.rule_hits or []) for doc in docs]
+        return list(zip(sentences, hits, probabilities, drifts))
 
     def _probabilities(self, doc, table) -> list[float | None]:
         return self._probabilities_many([doc], [table])[0]
@@ -119,7 +125,7 @@ class Checker:
     def sentence_features(self, text: str, published: date | None = None):
         """Per-sentence promotion features and spans (for tuning: bench/fit_combiner.py)."""
         doc = run(self.nlp, text, published)
-        sentences, hits, probabilities, drift = self._signals(doc)
+        sentences, hits, probabilities, drift = self._signals([doc])[0]
         feats, _ = sentence_features(sentences, probabilities, drift, hits, doc._.paragraphs or [])
         return feats, sentences
 
@@ -139,17 +145,9 @@ class Checker:
                   for doc, a in zip(docs, articles)]
         if not self.options.promotions:
             return [_report(a, c, [], [], []) for a, c in zip(articles, claims)]
-        tables = [doc._.sentences for doc in docs]
-        sentences = [[(s, e) for _, _, s, e in table] for table in tables]
-        if self.model is not None:
-            probabilities = self._probabilities_many(docs, tables)
-        else:
-            probabilities = [None] * len(docs)
-        drifts = [sentence_drift(doc, sents) for doc, sents in zip(docs, sentences)]
         reports = []
-        for article, doc, claim, sents, probs, drift in zip(articles, docs, claims, sentences,
-                                                            probabilities, drifts):
-            hits = list(doc._.rule_hits or [])
+        for article, doc, claim, (sents, hits, probs, drift) in zip(articles, docs, claims,
+                                                                    self._signals(docs)):
             scores = score_sentences(sents, probs, drift, hits, doc._.paragraphs or [])
             promotions = build_passages(article.text, scores, hits)
             reports.append(_report(article, claim, promotions, hits, scores))
