@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -547,6 +548,10 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     collected: list[dict] = []
     show = sys.stderr.isatty() if progress is None else progress
     bar = _progress(len(todo)) if show else None
+    # The pipeline, rules and model live as long as the scan: keep the garbage
+    # collector from walking their ~90,000 objects again in each full collection
+    # (40 ms each) and, in forked workers, from copying the pages that hold them.
+    gc.freeze()
     try:
         if fmt == "csv" and not (out_fh and out_fh.tell()):  # a new file, or nothing kept
             sink.write(",".join(CSV_FIELDS) + "\n")
@@ -568,6 +573,7 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
         sink.flush()  # whole lines only: each record was written in one call
         raise ScanInterrupted(str(output) if output else None) from None
     finally:
+        gc.unfreeze()
         if bar:
             bar[0].stop()
         sink.flush()

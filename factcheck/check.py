@@ -21,7 +21,7 @@ import numpy as np
 from .claims import claim_status, extract_claims
 from .drift import sentence_drift
 from .facts import FactStore, load_facts
-from .pipeline import build_nlp, run, run_batch, token_arrays
+from .pipeline import LEXEME_ATTRS, build_nlp, keep_lexeme_attrs, run, run_batch, token_arrays
 from .promo import build_passages, score_sentences, sentence_features
 from .promo_model import PromoModel, load_model
 from .reader import DEFAULT_MAX_BYTES, article_from_bytes, read_article
@@ -57,6 +57,7 @@ class Checker:
         self.rules = rules if rules is not None else load_rules(o.rules, defaults=o.default_rules,
                                                                nlp=self.nlp)
         self.nlp.add_pipe("factcheck_rules").setup(self.rules)
+        keep_lexeme_attrs(self.nlp, LEXEME_ATTRS | self.rules.token_attrs())
         if model is not None:
             self.model = model
         elif o.use_model:

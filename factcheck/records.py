@@ -20,8 +20,13 @@ STATUSES = (SUPPORTED, CONTRADICTED, UNVERIFIABLE)
 QUANTITY_KINDS = ("date", "money", "percent", "count", "multiple", "duration")
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def _plain(value: Any) -> Any:
     """Turn records, tuples and dates into JSON-ready builtins, dropping None."""
+    if type(value) in _SCALARS:  # most values of a report: answer them first
+        return value
     if isinstance(value, Record):
         return value.as_dict()
     if isinstance(value, (list, tuple)):

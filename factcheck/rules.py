@@ -93,6 +93,11 @@ class RuleSet:
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
+    def token_attrs(self) -> set[str]:
+        """The token attributes (``LOWER``, ``LIKE_NUM``...) the token patterns name."""
+        return {str(key).upper() for rule in self.rules if rule.kind == "pattern"
+                for pattern in rule.patterns for token in pattern for key in dict(token)}
+
 
 # --- loading and validation -----------------------------------------------------
 

@@ -253,3 +253,40 @@ def test_overlapping_hits_of_one_rule_keep_the_longest_and_all_disjoint_ones():
             hit("b", 3, 5)]  # another rule may overlap freely
     kept = [(h.rule, h.start, h.end) for h in RuleMatcher._dedupe(hits)]
     assert kept == [("a", 2, 10), ("a", 10, 12), ("a", 30, 31), ("b", 3, 5)]
+
+
+def test_rules_token_attributes_hold_for_words_first_seen_after_loading(tmp_path):
+    # The Checker has spaCy compute only the lexeme attributes its own code and its
+    # rules read (keep_lexeme_attrs): an attribute that only a user's rule names,
+    # in either case, must still be set for words the vocabulary meets later.
+    from factcheck.check import Checker, Options
+
+    path = _ruleset(tmp_path, """\
+        version: 1
+        rules:
+          - id: t.shape
+            category: sales_claim
+            kind: pattern
+            patterns: [[{SHAPE: dddd}, {LOWER: zorbles}]]
+            description: four digits, then the product
+          - id: t.url
+            category: call_to_action
+            kind: pattern
+            patterns: [[{LOWER: visit}, {LIKE_URL: true}]]
+            description: visit a site
+          - id: t.mail
+            category: call_to_action
+            kind: pattern
+            patterns: [[{LOWER: to}, {like_email: true}]]
+            description: write to an address
+        """)
+    checker = Checker(Options(rules=(str(path),), default_rules=False, use_model=False))
+    text = "Shipped 4821 zorbles, not 482 zorbles. Visit zorblemart.example.com today. " \
+           "Write to sales@zorble-shop.example now."
+    hits = run(checker.nlp, text)._.rule_hits
+    assert sorted((h.rule, h.text) for h in hits) == [
+        ("t.mail", "to sales@zorble-shop.example"), ("t.shape", "4821 zorbles"),
+        ("t.url", "Visit zorblemart.example.com")]
+    # and one that no rule names is not computed for new words
+    assert checker.nlp.vocab["Quuxington"].is_title is False
+    assert checker.nlp.vocab["Quuxington"].is_alpha is True
