@@ -1,6 +1,6 @@
 """Articles per second for `check`, next to the spaCy tokenizer-only floor, same run.
 
-Articles: the project's own (corpora/promo/articles, corpora/examples) plus the
+Articles: the project's own (every text under corpora/, scan-bench included) plus the
 BBC dev articles when ../shared is present; cycled up to --min-articles.
 Measured, each over the same texts, best of --repeat passes:
   tokenizer   spacy.blank("en").tokenizer alone (the floor)
