@@ -80,13 +80,16 @@ def _normalise(w: str) -> str:
     return w
 
 
-@lru_cache(maxsize=200_000)
-def _word_grams(word: str) -> tuple[str, ...]:
-    # Words repeat across sentences and articles: compute each word's grams once.
+def _char_grams(word: str) -> tuple[str, ...]:
     if not (word.isalpha() and len(word) > CHAR_N - 1):
         return ()
     padded = f"<{word}>"
     return tuple("#" + padded[i:i + CHAR_N] for i in range(len(padded) - CHAR_N + 1))
+
+
+# Words repeat across sentences and articles: ``features`` computes each word's
+# grams once. (``predict_hashes`` meets each word once anyway: it calls _char_grams.)
+_word_grams = lru_cache(maxsize=200_000)(_char_grams)
 
 
 def tokens_of(text: str, tokenizer) -> list[str]:
@@ -250,8 +253,7 @@ class PromoModel:
                     sizes.append(0)
                 else:
                     norm = _normalise(w)
-                    ids = [i for i in [index.get(norm), *(index.get(g) for g in _word_grams(w))]
-                           if i is not None]
+                    ids = [i for i in map(index.get, (norm, *_char_grams(w))) if i is not None]
                     norms.append(t["norm_ids"].get(norm, NO_PAIR))
                     starts.append(first_id + len(flat))
                     sizes.append(len(ids))

@@ -47,7 +47,7 @@ class Record:
             v = getattr(self, name)
             if v is None:
                 continue
-            out[name] = _plain(v)
+            out[name] = v if type(v) in _SCALARS else _plain(v)
         return out
 
 
