@@ -1,9 +1,10 @@
 """`factcheck scan` on Dask against the local scan, on this machine.
 
-Articles: the project's own (corpora/) plus the BBC dev articles when
-../shared is present, copied into a temporary folder (cycled with new names)
-up to --min-articles. All runs scan the same sorted file list in-process and
-write nothing: the timings are of records computed and delivered in order.
+Articles: as bench/scan.py builds them (``build_corpus``): every distinct text
+of the project's own (corpora/) and of the BBC dev articles when ../shared is
+present, cycled with new names only if fewer than --min-articles. All runs
+scan the same sorted file list in-process and write nothing: the timings are
+of records computed and delivered in order.
 
 Prints articles/s for: the local scan (workers=1, and workers=2 for
 reference); Dask LocalClusters of 1 and 2 worker processes (one thread
@@ -58,7 +59,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()
-        n, size = build_corpus(folder, args.min_articles)
+        n, size, _ = build_corpus(folder, args.min_articles)
         files, _ = discover([folder])
         options = Options()
         checker = Checker(options)

@@ -364,7 +364,7 @@ def keep_lexeme_attrs(nlp: Language, names) -> None:
 
     spaCy computes 23 attributes for every new word, in Python (9.3 us a word;
     4.2 with the seven factcheck and the shipped rules read), and a scan meets
-    ~20 new words an article; each worker of a scan meets them again. Words
+    ~17 new words an article; each worker of a scan meets them again. Words
     already in the vocabulary keep all of theirs. Callers pass LEXEME_ATTRS plus
     every attribute their token patterns name (``RuleSet.token_attrs``).
     """
