@@ -41,11 +41,12 @@ def test_loosened_pattern_matches_wherever_the_pattern_does(parts, text):
         assert loose.search(text)
 
 
-def test_set_reports_every_shipped_regex_rule_that_matches(shipped_checker):
+@pytest.mark.parametrize("parts", [1, 4, 7])
+def test_set_reports_every_shipped_regex_rule_that_matches(shipped_checker, parts):
     matcher = dict(shipped_checker.nlp.pipeline)["factcheck_rules"]
     patterns = matcher._regex_patterns
     assert len(patterns) > 50
-    regex_set = RegexSet(patterns)
+    regex_set = RegexSet(patterns, parts=parts)
     exact = [compile_user_regex(p) for p in patterns]
     texts = [p.read_text("utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
     found = 0
