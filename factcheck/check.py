@@ -19,7 +19,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from .claims import claim_status, extract_claims
-from .drift import sentence_drift
+from .drift import sentence_drift_many
 from .facts import FactStore, load_facts
 from .pipeline import LEXEME_ATTRS, build_nlp, keep_lexeme_attrs, run, run_batch, token_arrays
 from .promo import build_passages, score_sentences, sentence_features
@@ -84,7 +84,7 @@ class Checker:
             probabilities = self._probabilities_many(docs, tables)
         else:
             probabilities = [None] * len(docs)
-        drifts = [sentence_drift(doc, sents) for doc, sents in zip(docs, sentences)]
+        drifts = sentence_drift_many(docs, sentences)
         hits = [list(doc._.rule_hits or []) for doc in docs]
         return list(zip(sentences, hits, probabilities, drifts))
 

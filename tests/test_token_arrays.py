@@ -13,7 +13,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from conftest import ROOT
 from factcheck import promo_model
-from factcheck.drift import combine, sentence_drift
+from factcheck.drift import combine, sentence_drift, sentence_drift_many
 from factcheck.pipeline import run, token_arrays, token_lowers, upper_at
 
 ARTICLES = sorted((ROOT / "corpora").rglob("*.txt"))
@@ -117,6 +117,21 @@ def test_drift_equals_the_word_by_word_definition(docs):
             assert sentence_drift(doc, subset) == _drift_by_words(doc, subset)
             compared += len(subset)
     assert compared > 1000  # the articles were read, not skipped
+
+
+def test_drift_of_a_batch_equals_each_article_alone(docs, shipped_checker):
+    # Batches mixing articles of one and of several paragraphs, and ones with no
+    # sentences, must give each article the word-by-word drift.
+    flat = [run(shipped_checker.nlp, " ".join(doc.text.split())) for doc in docs[:40:4]]
+    docs = [d for pair in zip(docs, flat) for d in pair] + docs[len(flat):]
+    tables = [[(s, e) for _, _, s, e in doc._.sentences] for doc in docs]
+    tables[3] = []
+    one_para = [doc for doc, t in zip(docs, tables) if len(doc._.paragraphs or []) <= 1 and len(t) > 3]
+    assert len(one_para) >= 9 and len(one_para) < len(docs)
+    for at in range(0, len(docs), 17):
+        batch = slice(at, at + 17)
+        assert sentence_drift_many(docs[batch], tables[batch]) == \
+            [_drift_by_words(doc, t) for doc, t in zip(docs[batch], tables[batch])]
 
 
 def _by_words(checker, doc):
