@@ -29,18 +29,18 @@ def sentence_drift(doc: Doc, sentences: list[tuple[int, int]]) -> list[float]:
 def sentence_drift_many(docs: list[Doc], sentences: list[list[tuple[int, int]]]) -> list[list[float]]:
     """``sentence_drift`` of each Doc, computed for all of them at once.
 
-    The Docs' paragraphs and sentences are numbered one after the other and each
-    count is keyed by (unit, term) as for one Doc, so each numpy step runs once
-    for a batch of articles instead of once per article: a step on a few hundred
-    numbers costs more in its call than in its work.
+    The Docs' paragraphs and sentences are numbered one after the other, and a
+    term is a word of one Doc, so every count keyed by (unit, term) is the one
+    the Doc alone would have: each numpy step then runs once for a batch of
+    articles instead of once per article (on a few hundred numbers a step costs
+    more in its call than in its work).
     """
     out: list[list[float]] = [[] for _ in docs]
     live = [k for k, sents in enumerate(sentences) if sents]
     if not live:
         return out
-    positions, lowers, para_of, sent_of, names = [], [], [], [], []
+    lowers, para_of, sent_of, sent_para, names = [], [], [], [], []
     para_base, sent_base = [0], [0]  # first paragraph and sentence number of each Doc
-    sent_para = []  # each sentence's paragraph number
     for k in live:
         doc, sents = docs[k], sentences[k]
         text = doc_text(doc)
@@ -51,7 +51,6 @@ def sentence_drift_many(docs: list[Doc], sentences: list[list[tuple[int, int]]])
         # content words: longer than two letters, alphabetic, not a stop word
         content = (tokens.length > 2) & tokens.alpha & ~tokens.stop
         pos = tokens.idx[content]
-        positions.append(pos)
         lowers.append(tokens.lower[content])
         para_of.append(_unit_of(para_starts, pos) + para_base[-1])
         sent_of.append(_unit_of(sent_starts, pos) + sent_base[-1])
@@ -62,46 +61,45 @@ def sentence_drift_many(docs: list[Doc], sentences: list[list[tuple[int, int]]])
         para_base.append(para_base[-1] + len(paragraphs))
         sent_base.append(sent_base[-1] + len(sents))
     n_docs, n_para, n_sent = len(live), para_base[-1], sent_base[-1]
-    doc_of_para = np.repeat(np.arange(n_docs), np.diff(para_base))
-    doc_of_sent = np.repeat(np.arange(n_docs), np.diff(sent_base))
-    multi = (np.diff(para_base) > 1)[doc_of_sent]  # sentences of Docs with several paragraphs
-    _, term = np.unique(np.concatenate(lowers), return_inverse=True)
-    term = term.reshape(-1)
-    width = int(term.max()) + 1 if len(term) else 1  # key = unit * width + term
     para = np.concatenate(para_of)
     sent = np.concatenate(sent_of)
     sent_para = np.concatenate(sent_para)
-    is_name = np.concatenate(names)
+    # a term: a (Doc, word) pair
+    _, word = np.unique(np.concatenate(lowers), return_inverse=True)
+    words = int(word.max()) + 1 if len(word) else 1
+    doc_of_token = np.repeat(np.arange(n_docs), [len(x) for x in lowers])
+    pairs, term = np.unique(doc_of_token * words + word.reshape(-1), return_inverse=True)
+    term = term.reshape(-1)
+    width = max(len(pairs), 1)  # key = unit * width + term
+    doc_of_para = np.repeat(np.arange(n_docs), np.diff(para_base))
+    doc_of_sent = np.repeat(np.arange(n_docs), np.diff(sent_base))
+    multi = (np.diff(para_base) > 1)[doc_of_sent]  # sentences of Docs of several paragraphs
 
-    # per (Doc, term): its count in the Doc; key = doc * width + term
-    total = np.bincount(doc_of_para[para] * width + term, minlength=n_docs * width).astype(np.float64)
-    total_sq = (total * total).reshape(n_docs, width).sum(axis=1)
+    total = np.bincount(term, minlength=width).astype(np.float64)
+    total_sq = np.bincount(pairs // words, total[:len(pairs)] ** 2, minlength=n_docs)
     para_keys, para_counts = np.unique(para * width + term, return_counts=True)
     sent_keys, sent_counts = np.unique(sent * width + term, return_counts=True)
     s_of, t_of = sent_keys // width, sent_keys % width
     v = sent_counts.astype(np.float64)
-    in_doc = total[doc_of_sent[s_of] * width + t_of]  # the term's count in the sentence's Doc
     norm_s = np.sqrt(np.bincount(s_of, v * v, minlength=n_sent))
-    # several paragraphs: each sentence against the Doc outside its paragraph;
+    # several paragraphs: each sentence against its Doc outside its paragraph;
     # |rest|^2 for "the Doc without paragraph p", without building it
     p_of = para_keys // width
     pv = para_counts.astype(np.float64)
-    cross = np.bincount(p_of, pv * total[doc_of_para[p_of] * width + para_keys % width],
-                        minlength=n_para)
+    cross = np.bincount(p_of, pv * total[para_keys % width], minlength=n_para)
     own = np.bincount(p_of, pv * pv, minlength=n_para)
     rest_norm = np.sqrt(np.maximum(0.0, total_sq[doc_of_para] - 2 * cross + own))
     lookup = sent_para[s_of] * width + t_of
     at = np.minimum(np.searchsorted(para_keys, lookup), len(para_keys) - 1)
     in_para = np.where(para_keys[at] == lookup, pv[at], 0.0)
-    dot_multi = np.bincount(s_of, v * (in_doc - in_para), minlength=n_sent)
+    dot_multi = np.bincount(s_of, v * (total[t_of] - in_para), minlength=n_sent)
     # one paragraph: against the other sentences
-    dot_single = np.bincount(s_of, v * (in_doc - v), minlength=n_sent)
-    removed = np.bincount(s_of, 2 * v * in_doc - v * v, minlength=n_sent)
+    dot_single = np.bincount(s_of, v * (total[t_of] - v), minlength=n_sent)
+    removed = np.bincount(s_of, 2 * v * total[t_of] - v * v, minlength=n_sent)
     norm_single = np.sqrt(np.maximum(0.0, total_sq[doc_of_sent] - removed))
     dot = np.where(multi, dot_multi, dot_single)
     norm_rest = np.where(multi, rest_norm[sent_para], norm_single)
-    novelty = _name_novelty(is_name, para, sent, term, width, n_sent, doc_of_para, doc_of_sent,
-                            multi)
+    novelty = _name_novelty(np.concatenate(names), para, sent, term, width, n_sent, multi)
 
     sims = [d / (ns * nr) if d > 0 and ns and nr else 0.0
             for d, ns, nr in zip(dot.tolist(), norm_s.tolist(), norm_rest.tolist())]
@@ -128,19 +126,15 @@ def _unit_of(starts: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return np.maximum(np.searchsorted(starts, positions, side="right") - 1, 0)
 
 
-def _name_novelty(is_name, para, sent, term, width, n_sent, doc_of_para, doc_of_sent,
-                  multi) -> list[float]:
+def _name_novelty(is_name, para, sent, term, width, n_sent, multi) -> list[float]:
     """Per sentence: the share of its names (capitalised words that do not open a
-    sentence) found in its paragraph only; 0 in a Doc of a single paragraph
-    (``multi`` False). ``width``: the number of terms (keys are unit * width +
-    term); ``doc_of_para``, ``doc_of_sent``: the Doc of each paragraph, sentence."""
+    sentence) found in its paragraph only; 0 in a Doc of one paragraph (``multi``
+    False for its sentences). ``width``: the number of terms (keys are unit *
+    width + term; a term belongs to one Doc)."""
     sent_names = np.unique(sent[is_name] * width + term[is_name])
-    s_of, t_of = sent_names // width, sent_names % width
-    names = np.bincount(s_of, minlength=n_sent)
+    names = np.bincount(sent_names // width, minlength=n_sent)
     para_names = np.unique(para[is_name] * width + term[is_name])
-    # per (Doc, term): how many of the Doc's paragraphs hold the term as a name
-    paras_with = np.bincount(doc_of_para[para_names // width] * width + para_names % width,
-                             minlength=len(doc_of_para) and (int(doc_of_para[-1]) + 1) * width)
-    once = paras_with[doc_of_sent[s_of] * width + t_of] <= 1
-    novel = np.where(multi, np.bincount(s_of, once, minlength=n_sent), 0)
+    paras_with = np.bincount(para_names % width, minlength=width)
+    once = paras_with[sent_names % width] <= 1
+    novel = np.where(multi, np.bincount(sent_names // width, once, minlength=n_sent), 0)
     return [int(k) / n if n else 0.0 for k, n in zip(novel.tolist(), names.tolist())]
