@@ -88,9 +88,6 @@ class Checker:
         hits = [list(doc._.rule_hits or []) for doc in docs]
         return list(zip(sentences, hits, probabilities, drifts))
 
-    def _probabilities(self, doc, table) -> list[float | None]:
-        return self._probabilities_many([doc], [table])[0]
-
     def _probabilities_many(self, docs, tables) -> list[list[float | None]]:
         """The classifier's P(promotional) per sentence of each Doc's sentence table,
         in one call for all the Docs; None for sentences of fewer than MIN_WORDS

@@ -145,7 +145,7 @@ def _by_words(checker, doc):
 
 def test_classifier_on_token_hashes_equals_it_on_words(shipped_checker, docs):
     for doc in docs:
-        on_hashes = shipped_checker._probabilities(doc, doc._.sentences)
+        on_hashes = shipped_checker._probabilities_many([doc], [doc._.sentences])[0]
         assert on_hashes == _by_words(shipped_checker, doc)
 
 
