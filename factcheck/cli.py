@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -283,6 +284,30 @@ def train_cmd(
                    f"{a['gold_passages']} passages; {a['clean_articles_flagged']:.1%} of "
                    f"{a['clean_articles']} clean articles flagged")
     typer.echo(f"wrote {(output or shipped_model_dir())}")
+
+
+def entry() -> None:
+    """The ``factcheck`` command: ``main``, then an exit that skips tearing the
+    interpreter down.
+
+    Python's normal exit frees the pipeline's hundreds of thousands of objects
+    one by one (spaCy's vocabulary, the rules, the model): 0.12 s after checking
+    one article, 0.18 s after a scan of 2,000, a sixth of a one-file run. By then
+    the results are written and the output files closed; stdout and stderr are
+    flushed here. When other threads or child processes are still alive (a Dask
+    cluster winding down), or a flush fails (a closed pipe), the normal exit runs
+    instead, so they are shut down and reported as usual.
+    """
+    code = main()
+    mp = sys.modules.get("multiprocessing")
+    if threading.active_count() > 1 or (mp is not None and mp.active_children()):
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream
+        sys.exit(code)
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

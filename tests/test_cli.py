@@ -172,3 +172,48 @@ def test_cli_one_bad_file_among_several_loses_nothing(capsys, tmp_path):
     (report,) = json.loads(out)  # still an array, as for several articles: the good one is in it
     assert report["source"].endswith("galaxy-s24-launch.txt")
     assert err.strip().splitlines() == [f"factcheck: error: {bad}: empty file (no text to check)"]
+
+
+def test_console_command_exits_with_its_code_and_whole_output(tmp_path):
+    """`factcheck` (cli.entry) ends with os._exit after flushing: the exit code and
+    every byte of block-buffered output (stdout to a file) must survive it."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.json"
+    with open(out, "wb") as fh:
+        done = subprocess.run([sys.executable, "-m", "factcheck", EXAMPLE, "--format", "json"],
+                              stdout=fh, stderr=subprocess.PIPE, cwd=tmp_path, check=False)
+    assert done.returncode == 1, done.stderr
+    assert json.loads(out.read_text("utf-8"))["summary"]["contradicted"] >= 1
+
+
+def test_console_command_waits_for_a_live_thread(tmp_path):
+    """With another thread still running, entry() takes Python's normal exit, which
+    waits for it; os._exit would kill it before it wrote its file."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "thread-finished"
+    # the thread writes its file only after main() has returned, as entry() exits
+    script = (
+        "import sys, threading, time\n"
+        "from factcheck import cli\n"
+        "returned = threading.Event()\n"
+        "def later():\n"
+        "    returned.wait()\n"
+        "    time.sleep(0.3)\n"
+        f"    open({str(marker)!r}, 'w').write('done')\n"
+        "threading.Thread(target=later).start()\n"
+        "main = cli.main\n"
+        "def main_then_signal():\n"
+        "    code = main()\n"
+        "    returned.set()\n"
+        "    return code\n"
+        "cli.main = main_then_signal\n"
+        f"sys.argv = ['factcheck', {EXAMPLE!r}, '--format', 'json']\n"
+        "cli.entry()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, cwd=tmp_path,
+                          check=False)
+    assert done.returncode == 1, done.stderr
+    assert marker.read_text() == "done"
