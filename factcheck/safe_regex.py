@@ -6,6 +6,7 @@ message saying why; they are never handed to Python's backtracking engine.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -46,6 +47,15 @@ def compile_user_regex(pattern: str, *, ignore_case: bool = True):
         raise DataError("regex pattern longer than 2,000 characters")
     if _re2 is None:  # pragma: no cover
         raise DataError("google-re2 is not installed", hint="pip install google-re2")
+    return _compile(pattern, ignore_case)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(pattern: str, ignore_case: bool):
+    # Cached: loading rules compiles each pattern to lint it, then the rules'
+    # `unless` patterns again to use them (~120 of the ~730 compiles, 15 ms of
+    # each start-up). A compiled RE2 pattern is immutable, so sharing is safe;
+    # a pattern that fails raises each time (lru_cache keeps no exceptions).
     options = _re2.Options()
     options.case_sensitive = not ignore_case
     options.max_mem = 8 << 20
