@@ -32,6 +32,7 @@ import re
 import signal
 import stat
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -339,6 +340,11 @@ class ScanSummary:
     skipped: int = 0
     products: Counter = field(default_factory=Counter)
     error_sources: list[str] = field(default_factory=list)
+    # wall seconds to load the rules, facts and model, and to scan after that
+    # (discovery, workers, checking, writing): the scan's own rate, for the summary
+    load_seconds: float = 0.0
+    scan_seconds: float = 0.0
+    scanned: int = 0  # files checked (or recorded as errors) by this run, not resumed
 
     @property
     def findings(self) -> bool:
@@ -489,7 +495,9 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
     if resume and fmt in ("json", "html"):
         raise FactcheckError(f"--resume works with --format jsonl or csv: {fmt} output is written "
                              "whole at the end", hint="scan to jsonl, or start again without --resume")
+    started = time.perf_counter()
     checker = Checker(options)  # bad rules/facts/model stop here, before any file
+    loaded = time.perf_counter()
     # `scan . --glob '*' --output results.jsonl` run twice must not check its own results
     files, discover_errors = discover(dirs, globs, exclude=output)
     dask_workers = workers
@@ -503,7 +511,7 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
         return iter_records_dask(todo, checker.options, published=published, dask=dask,
                                  workers=dask_workers)
 
-    summary = ScanSummary()
+    summary = ScanSummary(load_seconds=loaded - started)
     done: dict[str, str] = {}
     out_fh = parts = None
     if fmt == "html":
@@ -515,6 +523,8 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
         for r in discover_errors + records:
             summary.add(r)
         write_scan_html(discover_errors + records, output, checker)
+        summary.scanned = len(discover_errors) + len(records)
+        summary.scan_seconds = time.perf_counter() - loaded
         _print_summary(summary)
         return summary
     if partition_size:
@@ -538,6 +548,7 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
                                                   and _sha256_of(f) != done[f])]
     discover_errors = [r for r in discover_errors if r["source"] not in done]
     summary.skipped = len(files) - len(todo)
+    summary.scanned = len(discover_errors) + len(todo)
     if output is not None and parts is None:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -581,6 +592,7 @@ def run_scan(dirs: Sequence[Path], options, *, output: Path | None = None, fmt: 
             out_fh.close()
         if parts:
             parts.close()
+    summary.scan_seconds = time.perf_counter() - loaded
     _print_summary(summary)
     if not files and not summary.errors:  # say why, rather than a silent table of zeros
         _stderr_console().print(f"no file matched {' '.join(globs or DEFAULT_GLOBS)} under "
@@ -645,4 +657,7 @@ def _print_summary(summary: ScanSummary) -> None:
     table.add_row("errors", str(summary.errors))
     for product, n in sorted(summary.products.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
         table.add_row(f"product: {product}", str(n))
+    table.add_row("load time (rules, facts, model)", f"{summary.load_seconds:.2f} s")
+    rate = summary.scanned / summary.scan_seconds if summary.scan_seconds > 0 else 0.0
+    table.add_row("scan time", f"{summary.scan_seconds:.2f} s ({rate:,.0f} files/s)")
     _stderr_console().print(table)
