@@ -79,12 +79,17 @@ def sentence_features(sentences: list[tuple[int, int]], probabilities: list[floa
     meta_mass = [0.0] * n
     puff_mass = [0.0] * n
     product: list[str | None] = [None] * n
+    # Paragraphs are in text order and do not overlap (pipeline.paragraph_spans).
+    para_starts = [ps for ps, _ in paragraphs]
+    para_mass = [0.0] * len(paragraphs)
     for h in hits if use_rules else ():
         if h.category == "combination":
-            # a combination hit lends weight to every sentence of its paragraph
-            for i, (s, e) in enumerate(sentences):
-                if any(ps <= h.start < pe and ps <= s < pe for ps, pe in paragraphs):
-                    meta_mass[i] += h.weight
+            # a combination hit lends weight to every sentence of its paragraph: summed
+            # per paragraph here, handed to the sentences below (hits x sentences took
+            # minutes on a megabyte-long article)
+            k = _paragraph_of(paragraphs, para_starts, h.start)
+            if k is not None:
+                para_mass[k] += h.weight
             continue
         i = _index_of(sentences, h.start)
         if i is None:
@@ -95,6 +100,11 @@ def sentence_features(sentences: list[tuple[int, int]], probabilities: list[floa
         rule_mass[i] += h.weight
         if h.product and product[i] is None:
             product[i] = h.product
+    if any(para_mass):
+        for i, (s, _) in enumerate(sentences):
+            k = _paragraph_of(paragraphs, para_starts, s)
+            if k is not None:
+                meta_mass[i] = para_mass[k]
     logits = [_logit(NO_MODEL_P if p is None else p) for p in (probabilities or [None] * n)]
     ranked = sorted(logits)
     feats = []
@@ -185,6 +195,12 @@ def score_sentences(sentences: list[tuple[int, int]], probabilities: list[float 
             for i, (start, end) in enumerate(sentences)]
 
 
+def _paragraph_of(paragraphs: list[tuple[int, int]], starts: list[int], pos: int) -> int | None:
+    """The index of the paragraph holding offset ``pos`` (``starts``: their starts), if any."""
+    k = bisect.bisect_right(starts, pos) - 1
+    return k if k >= 0 and pos < paragraphs[k][1] else None
+
+
 def _index_of(sentences: list[tuple[int, int]], pos: int) -> int | None:
     lo, hi = 0, len(sentences) - 1
     while lo <= hi:
@@ -200,12 +216,15 @@ def _index_of(sentences: list[tuple[int, int]], pos: int) -> int | None:
 
 
 def build_passages(text: str, scores: list[SentenceScore], hits: list[RuleHit]) -> list[Promotion]:
+    """Passages from the sentence scores; ``hits`` in text order (``doc._.rule_hits``)."""
     promotions: list[Promotion] = []
     runs = passage_runs([s.raw for s in scores], [s.smooth for s in scores])
     spans = [(scores[run[0]].start, scores[run[-1]].end) for run in runs]
+    hit_starts = [h.start for h in hits]
     for run, (start, end) in zip(runs, spans):
         # signals lie wholly inside their passage (a paragraph-wide meta hit may not)
-        inside = [h for h in hits if start <= h.start and h.end <= end]
+        inside = [h for h in hits[bisect.bisect_left(hit_starts, start):
+                                  bisect.bisect_right(hit_starts, end)] if h.end <= end]
         products = Counter(h.product for h in inside if h.product)
         product = products.most_common(1)[0][0] if products else None
         if product is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factcheck.pipeline import build_nlp, run
 from factcheck.rules import lint_rules, load_rules
@@ -290,3 +292,65 @@ def test_rules_token_attributes_hold_for_words_first_seen_after_loading(tmp_path
     # and one that no rule names is not computed for new words
     assert checker.nlp.vocab["Quuxington"].is_title is False
     assert checker.nlp.vocab["Quuxington"].is_alpha is True
+
+
+def _layout(draw_ints):
+    """Sorted, non-overlapping paragraphs and the sentences inside them, as the
+    pipeline makes them, from a list of small integers."""
+    paragraphs, sentences, at = [], [], 0
+    for k, n in enumerate(draw_ints):
+        start = at
+        for _ in range(n % 4 + 1):
+            sentences.append((at, at + 10))
+            at += 11
+        paragraphs.append((start, at - 1))
+        at += 2 + k % 3  # the blank line between paragraphs
+    return paragraphs, sentences
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=12),
+       st.lists(st.tuples(st.integers(0, 600), st.integers(0, 12), st.sampled_from(
+           ["combination", "commerce_channel", "puffery"]), st.floats(0.1, 3.0)), max_size=30))
+def test_paragraph_weight_of_combination_hits_matches_its_definition(para_sizes, raw_hits):
+    """A combination hit lends its weight to every sentence of the paragraph it
+    starts in (summed per paragraph, not compared hit by sentence)."""
+    from factcheck.promo import sentence_features
+    from factcheck.records import RuleHit
+
+    paragraphs, sentences = _layout(para_sizes)
+    hits = sorted((RuleHit(f"r.{cat}", cat, "x", s, s + length, w)
+                   for s, length, cat, w in raw_hits), key=lambda h: (h.start, h.end, h.rule))
+    feats, _ = sentence_features(sentences, None, [0.5] * len(sentences), hits, paragraphs)
+    for (s, _), f in zip(sentences, feats):
+        expected = 0.0
+        for h in hits:  # the definition, term by term, in the same order
+            if h.category == "combination" and any(ps <= h.start < pe and ps <= s < pe
+                                                   for ps, pe in paragraphs):
+                expected += h.weight
+        assert f["meta"] == min(4.0, expected)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(0, 40)), max_size=40),
+       st.lists(st.integers(0, 9), min_size=1, max_size=12))
+def test_passage_signals_are_the_hits_wholly_inside_it(raw_hits, para_sizes):
+    from factcheck.promo import SentenceScore, build_passages
+    from factcheck.records import RuleHit
+
+    _, sentences = _layout(para_sizes)
+    text = "x" * (sentences[-1][1] + 1)
+    # every other pair of sentences scores high: several passages, gaps between them
+    scores = [SentenceScore(s, e, None, 0.0, 0.5, None, 0.9999 if (i // 2) % 2 == 0 else 0.0001,
+                            0.9999 if (i // 2) % 2 == 0 else 0.0001)
+              for i, (s, e) in enumerate(sentences)]
+    # plus the edge cases at every sentence: a hit opening it, an empty one at its end
+    edges = [(s, 3) for s, _ in sentences] + [(e, 0) for _, e in sentences]
+    hits = sorted((RuleHit("r.x", "commerce_channel", "x", s, min(s + n, len(text)), 1.0)
+                   for s, n in raw_hits + edges if s <= len(text)),
+                  key=lambda h: (h.start, h.end, h.rule))
+    promotions = build_passages(text, scores, hits)
+    assert promotions  # the layout always makes at least one passage
+    for p in promotions:
+        got = [(sig.start, sig.end) for sig in p.signals if sig.type == "rule"]
+        assert got == [(h.start, h.end) for h in hits if p.start <= h.start and h.end <= p.end]
