@@ -13,8 +13,11 @@ Each candidate is scored; the best is returned, ties to the earliest:
   brand-shaped: inner capital, all capitals, digit  +1
   several words                                     +0.5
   each further mention in the passage (two at most) +0.5
+  after "called", "named", "dubbed"                 +1  ("a new platform called Quantivex")
   after "on", "at", "from": a shop ("on ShopNest")  -1
-  a person (Mr/Dr ... , ... said)                   -2
+  a person (Mr/Dr ..., ... said, says Helen ...,    -2
+    a first name and an initial: "Claire H.")
+Dates ("September 1", "Friday") and "I'd" are never candidates.
 
 Measured with ``python bench/product_guess.py`` (README, "Promotion detection").
 """
@@ -35,6 +38,22 @@ _SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*|[\"“(]\s*)$")
 _BRAND_SHAPE = re.compile(r"\w[A-Z]|^[A-Z]{2,}\b|\d")
 _PERSON_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Professor|Sir|Dame)\.?\s+$")
 _PERSON_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|recalled|wrote)\b")
+# '"...," says accountant Marlene T.': a name right after a verb of saying is who speaks
+_PERSON_SPEAKS = re.compile(r"\b(?:says|said|writes|wrote|explains|explained|adds|added|recalls|"
+                            r"recalled)(?: (?!(?:that|how|the|a|an|it|its|this|her|his|their|our|"
+                            r"your|by|of)\b)[a-z-]+){0,4},? $")
+# A quoted run of words is a name ("Liver Formula") when it reads like one: no
+# closing punctuation, every word capitalised but the small ones ("I sleep at
+# last," is a quote, not a product)
+_NAME_WORD = re.compile(r"^(?:[A-Z0-9]|of$|and$|the$|for$|de$|&$)")
+_INITIAL = re.compile(r"^[A-Z][a-z]+ [A-Z]$")  # "Claire H." as a testimonial signs: a person
+_CALLED = re.compile(r"\b(?:called|named|dubbed)\s+$")
+_DATE_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+               "friday", "saturday", "sunday", "today", "tomorrow", "yesterday"}
+_DATE_WORDS |= {day + "s" for day in ("monday", "tuesday", "wednesday", "thursday", "friday",
+                                      "saturday", "sunday")}
+_CONTRACTION = re.compile(r"^I['’]")  # "I'd", "I'm": a capital only because it is "I"
 _GENERIC = {"i", "ok", "tv", "uk", "us", "usa", "eu", "ceo"}
 # Sentence-opening calls to action: "Try SlimTrim today" promotes SlimTrim, not "Try SlimTrim".
 _OPENING_VERBS = {"try", "visit", "order", "buy", "get", "shop", "discover", "explore", "choose",
@@ -74,13 +93,18 @@ def guess_product(text: str, passage: tuple[int, int],
         score += bool(_BRAND_SHAPE.search(name))
         if _CHANNEL_BEFORE.search(body[max(0, at - 9):at]):
             score -= 1
+        if _CALLED.search(body[max(0, at - 8):at]):
+            score += 1
         if _PERSON_BEFORE.search(body[max(0, at - 12):at]) or \
-                _PERSON_AFTER.match(body[at + len(name):at + len(name) + 14]):
+                _PERSON_AFTER.match(body[at + len(name):at + len(name) + 14]) or \
+                _PERSON_SPEAKS.search(body[max(0, at - 48):at]) or _INITIAL.match(name):
             score -= 2
         scores[name], first_at[name] = score, at
 
     for m in _QUOTED.finditer(body):
-        consider(m[1].strip(), m.start(1), 3.0)
+        quoted = m[1].strip()
+        if quoted[-1] not in ",.!?;:" and all(_NAME_WORD.match(w) for w in quoted.split()):
+            consider(quoted, m.start(1), 3.0)
     for m in _CANDIDATE.finditer(body):
         words = _POSSESSIVE.sub("", m[0]).rstrip(".-").split()
         if m.start() == 0 or _SENTENCE_START.search(body[max(0, m.start() - 20):m.start()]):
@@ -97,7 +121,8 @@ def guess_product(text: str, passage: tuple[int, int],
         if not words:
             continue
         name = " ".join(words)
-        if _CODE.match(name) or _DEMONYM.match(name):
+        if _CODE.match(name) or _DEMONYM.match(name) or words[0].lower() in _DATE_WORDS \
+                or _CONTRACTION.match(name):
             continue
         at = m.start() + m[0].find(words[0])
         if len(name) < 3 or name.lower() in STOP_WORDS or name.lower() in _GENERIC:

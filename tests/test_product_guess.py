@@ -33,6 +33,15 @@ def guess(editorial: str, passage: str) -> str | None:
     ('Many swear by "Golden Root Elixir" for energy, says Lin Park.', "Golden Root Elixir"),
     # a person who speaks is not the product
     ("Alma Reyes said that Brightwell Vitamins changed her mornings.", "Brightwell Vitamins"),
+    # nor one who "says", signed with a first name and an initial
+    ('"I sleep at last," says accountant Marlene T. from Ohio, who takes Dreamwell Drops.',
+     "Dreamwell Drops"),
+    # "called X" names the product
+    ("Savers in Leeds are trying a platform called Quantivex.", "Quantivex"),
+    # a date is not a product
+    ("From September 1 the Glowmint app is free for a week.", "Glowmint"),
+    # nor is "I'd"
+    ("Since then I'd recommend Calmora to anyone.", "Calmora"),
 ])
 def test_guess_picks_the_promoted_name(passage, expected):
     editorial = "The city council met on Tuesday to discuss the new bus routes."
