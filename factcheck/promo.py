@@ -79,7 +79,8 @@ def sentence_features(sentences: list[tuple[int, int]], probabilities: list[floa
     meta_mass = [0.0] * n
     puff_mass = [0.0] * n
     product: list[str | None] = [None] * n
-    # Paragraphs are in text order and do not overlap (pipeline.paragraph_spans).
+    # Sentences and paragraphs are in text order and do not overlap (pipeline).
+    sent_starts = [s for s, _ in sentences]
     para_starts = [ps for ps, _ in paragraphs]
     para_mass = [0.0] * len(paragraphs)
     for h in hits if use_rules else ():
@@ -87,11 +88,11 @@ def sentence_features(sentences: list[tuple[int, int]], probabilities: list[floa
             # a combination hit lends weight to every sentence of its paragraph: summed
             # per paragraph here, handed to the sentences below (hits x sentences took
             # minutes on a megabyte-long article)
-            k = _paragraph_of(paragraphs, para_starts, h.start)
+            k = _span_of(paragraphs, para_starts, h.start)
             if k is not None:
                 para_mass[k] += h.weight
             continue
-        i = _index_of(sentences, h.start)
+        i = _span_of(sentences, sent_starts, h.start)
         if i is None:
             continue
         if h.category == "puffery":
@@ -102,7 +103,7 @@ def sentence_features(sentences: list[tuple[int, int]], probabilities: list[floa
             product[i] = h.product
     if any(para_mass):
         for i, (s, _) in enumerate(sentences):
-            k = _paragraph_of(paragraphs, para_starts, s)
+            k = _span_of(paragraphs, para_starts, s)
             if k is not None:
                 meta_mass[i] = para_mass[k]
     logits = [_logit(NO_MODEL_P if p is None else p) for p in (probabilities or [None] * n)]
@@ -195,24 +196,11 @@ def score_sentences(sentences: list[tuple[int, int]], probabilities: list[float 
             for i, (start, end) in enumerate(sentences)]
 
 
-def _paragraph_of(paragraphs: list[tuple[int, int]], starts: list[int], pos: int) -> int | None:
-    """The index of the paragraph holding offset ``pos`` (``starts``: their starts), if any."""
+def _span_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> int | None:
+    """The index of the span (sentence, paragraph) holding offset ``pos``, if any;
+    ``spans`` in text order and not overlapping, ``starts`` their starts."""
     k = bisect.bisect_right(starts, pos) - 1
-    return k if k >= 0 and pos < paragraphs[k][1] else None
-
-
-def _index_of(sentences: list[tuple[int, int]], pos: int) -> int | None:
-    lo, hi = 0, len(sentences) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        s, e = sentences[mid]
-        if pos < s:
-            hi = mid - 1
-        elif pos >= e:
-            lo = mid + 1
-        else:
-            return mid
-    return None
+    return k if k >= 0 and pos < spans[k][1] else None
 
 
 def build_passages(text: str, scores: list[SentenceScore], hits: list[RuleHit]) -> list[Promotion]:

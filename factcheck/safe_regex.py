@@ -53,7 +53,7 @@ def compile_user_regex(pattern: str, *, ignore_case: bool = True):
 @functools.lru_cache(maxsize=4096)
 def _compile(pattern: str, ignore_case: bool):
     # Cached: loading rules compiles each pattern to lint it, then the rules'
-    # `unless` patterns again to use them (~120 of the ~730 compiles, 15 ms of
+    # `unless` patterns again to use them (~120 of the ~730 compiles, ~5 ms of
     # each start-up). A compiled RE2 pattern is immutable, so sharing is safe;
     # a pattern that fails raises each time (lru_cache keeps no exceptions).
     options = _re2.Options()
