@@ -144,6 +144,10 @@ def main() -> int:
         for workers in (1, 2):
             runs = [run(exe + ["scan", str(folder), "--workers", str(workers),
                                "--output", str(Path(tmp) / f"out{workers}.jsonl")]) for _ in best]
+            if any(r[2] is None for r in runs):  # the scan failed: no summary to read
+                print(f"scan --workers {workers} printed no summary; run it by hand to see why",
+                      file=sys.stderr)
+                return 1
             scans[workers] = (min(r[0] for r in runs), max(r[1] for r in runs),
                               min(r[2] for r in runs))
     print(f"{n} articles ({distinct} distinct texts, {n - distinct} repeats), {mb:.1f} MB "
