@@ -24,12 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scan import measure  # noqa: E402  (bench/scan.py: a command's own peak memory)
 MB = 1_000_000
 
 
@@ -71,22 +72,10 @@ INPUTS = {
 }
 
 
-# A fresh parent per input, so that its children's peak RSS is this run's alone
-# (RUSAGE_CHILDREN keeps the largest child ever waited for).
-MEASURE = """
-import resource, subprocess, sys, time
-t0 = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
-"""
-
-
 def run(path: Path) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB) and exit status of `factcheck PATH --format json`."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-m", "factcheck",
-                          str(path), "--format", "json"],
-                         capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1]) / 1024, int(out[2])
+    wall, rss, code, _ = measure([sys.executable, "-m", "factcheck", str(path), "--format", "json"])
+    return wall, rss, code
 
 
 def main() -> int:

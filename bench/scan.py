@@ -36,7 +36,6 @@ import compileall
 import hashlib
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -104,18 +103,34 @@ def tokenize(folder: Path, cache: int = 0, parts: int = 1) -> tuple[float, float
 
 SCAN_TIME = re.compile(r"scan time\W+([0-9.]+) s")
 
+# Each command runs under a fresh parent, so that the peak RSS read is that
+# command's alone: RUSAGE_CHILDREN keeps the largest child ever waited for, so
+# read in this process it would carry an earlier, larger run into a later one.
+MEASURE = """
+import resource, subprocess, sys, time
+t0 = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - t0
+sys.stderr.buffer.write(done.stderr)
+print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)
+"""
+
+
+def measure(cmd: list[str]) -> tuple[float, float, int, str]:
+    """Wall seconds, peak RSS (MB) of the largest process the command started,
+    exit status, and its stderr."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True,
+                          check=True)
+    wall, rss, code = done.stdout.split()
+    return float(wall), int(rss) / 1024, int(code), done.stderr
+
 
 def run(cmd: list[str]) -> tuple[float, float, float | None]:
-    """Wall seconds, peak RSS (MB) of the largest child process, and for a scan
-    the seconds its summary reports after loading (``scan time``)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    done = subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    found = SCAN_TIME.search(done.stderr)
-    return wall, max(before, after) / 1024, float(found[1]) if found else None
+    """Wall seconds, peak RSS (MB) and, for a scan, the seconds its summary reports
+    after loading (``scan time``)."""
+    wall, rss, _, stderr = measure(cmd)
+    found = SCAN_TIME.search(stderr)
+    return wall, rss, float(found[1]) if found else None
 
 
 def main() -> int:
